@@ -1,0 +1,146 @@
+package io.chorus.config;
+
+import io.chorus.ChorusException;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The immutable configuration of every stage job. Lookup order: command-line flag, then the flag's
+ * default (which suits a local run). Spark itself is configured with spark-submit {@code --conf}.
+ *
+ * @param inputs roots holding canonical tables ({@code posts/}, {@code accounts/}, ...); a table is
+ *     the union over the roots that hold it
+ * @param output root the output tables are written under, partitioned by run_date
+ * @param runDate the partition this run writes and reads (yyyy-MM-dd)
+ * @param model model directory (train writes it, score and estimate read it)
+ * @param labels label tables (empty: {@code <input>/labels})
+ * @param accounts account tables (empty: {@code <input>/accounts})
+ * @param watchlist watchlist tables (empty: {@code <input>/watchlist} where present)
+ * @param format input layout for ingest
+ * @param report path of a JSON report (evaluate) or null
+ * @param bootstrap bootstrap replicates for bot-share intervals
+ * @param minSupport accounts under which a bot-share slice is flagged low_support
+ * @param seed seed for training splits and the bootstrap
+ * @param flags every resolved flag, for the manifest
+ */
+public record JobConfig(
+    List<String> inputs,
+    String output,
+    String runDate,
+    String model,
+    List<String> labels,
+    List<String> accounts,
+    List<String> watchlist,
+    String format,
+    String report,
+    int bootstrap,
+    long minSupport,
+    long seed,
+    Map<String, String> flags) {
+
+  public static final String INPUT = "input";
+  public static final String OUTPUT = "output";
+  public static final String RUN_DATE = "run-date";
+  public static final String MODEL = "model";
+  public static final String LABELS = "labels";
+  public static final String ACCOUNTS = "accounts";
+  public static final String WATCHLIST = "watchlist";
+  public static final String FORMAT = "format";
+  public static final String REPORT = "report";
+  public static final String BOOTSTRAP = "bootstrap";
+  public static final String MIN_SUPPORT = "min-support";
+  public static final String SEED = "seed";
+  public static final String QUIET = "quiet";
+  public static final String VERBOSE = "verbose";
+
+  public static final String DEFAULT_INPUT = "./sample-data";
+  public static final String DEFAULT_OUTPUT = "./out";
+
+  public JobConfig {
+    if (inputs.isEmpty()) {
+      throw new ChorusException("--input is empty: give a folder holding posts/ (and accounts/, labels/, watchlist/).");
+    }
+    try {
+      LocalDate.parse(runDate);
+    } catch (DateTimeParseException e) {
+      throw new ChorusException("--run-date must look like 2024-03-01, got '" + runDate + "'.");
+    }
+    if (bootstrap < 10) {
+      throw new ChorusException("--bootstrap must be at least 10 replicates, got " + bootstrap + ".");
+    }
+    inputs = List.copyOf(inputs);
+    labels = List.copyOf(labels);
+    accounts = List.copyOf(accounts);
+    watchlist = List.copyOf(watchlist);
+    flags = Map.copyOf(flags);
+  }
+
+  public static String today() {
+    return LocalDate.now(ZoneOffset.UTC).toString();
+  }
+
+  public static FlagSpec input(String help) {
+    return FlagSpec.value(INPUT, DEFAULT_INPUT, help);
+  }
+
+  public static FlagSpec output(String help) {
+    return FlagSpec.value(OUTPUT, DEFAULT_OUTPUT, help);
+  }
+
+  public static final FlagSpec RUN_DATE_FLAG =
+      FlagSpec.value(RUN_DATE, "today (UTC)", "Partition to write; a rerun of the same date replaces it");
+  public static final FlagSpec MODEL_FLAG =
+      FlagSpec.value(MODEL, "<output>/_model", "Model directory (PipelineModel + metadata.json)");
+  public static final FlagSpec LABELS_FLAG =
+      FlagSpec.value(LABELS, "<input>/labels", "Labels table(s), comma-separated");
+  public static final FlagSpec ACCOUNTS_FLAG =
+      FlagSpec.value(ACCOUNTS, "<input>/accounts", "Account snapshot table(s), comma-separated");
+  public static final FlagSpec WATCHLIST_FLAG =
+      FlagSpec.value(WATCHLIST, "<input>/watchlist if present", "Watchlist table(s), comma-separated");
+  public static final FlagSpec FORMAT_FLAG =
+      FlagSpec.value(FORMAT, "canonical-parquet", "Input layout: canonical-parquet");
+  public static final FlagSpec REPORT_FLAG = FlagSpec.value(REPORT, "", "Write a JSON report to this path");
+  public static final FlagSpec BOOTSTRAP_FLAG =
+      FlagSpec.value(BOOTSTRAP, "200", "Bootstrap replicates for bot-share confidence intervals");
+  public static final FlagSpec MIN_SUPPORT_FLAG =
+      FlagSpec.value(MIN_SUPPORT, "100", "Slices with fewer accounts are flagged low_support");
+  public static final FlagSpec SEED_FLAG = FlagSpec.value(SEED, "42", "Seed for splits and bootstrap");
+  public static final FlagSpec QUIET_FLAG = FlagSpec.toggle(QUIET, "Silence Chorus's progress lines");
+  public static final FlagSpec VERBOSE_FLAG = FlagSpec.toggle(VERBOSE, "Show stack traces on errors");
+
+  public static JobConfig from(Flags f) {
+    String output = f.get(OUTPUT);
+    String runDate = f.has(RUN_DATE) ? f.get(RUN_DATE) : today();
+    String model = f.has(MODEL) ? f.get(MODEL) : output + "/_model";
+    return new JobConfig(
+        f.list(INPUT),
+        output,
+        runDate,
+        model,
+        f.has(LABELS) ? f.list(LABELS) : List.of(),
+        f.has(ACCOUNTS) ? f.list(ACCOUNTS) : List.of(),
+        f.has(WATCHLIST) ? f.list(WATCHLIST) : List.of(),
+        f.has(FORMAT) ? f.get(FORMAT) : "canonical-parquet",
+        f.has(REPORT) && !f.get(REPORT).isBlank() ? f.get(REPORT) : null,
+        f.has(BOOTSTRAP) ? (int) f.asLong(BOOTSTRAP) : 200,
+        f.has(MIN_SUPPORT) ? f.asLong(MIN_SUPPORT) : 100,
+        f.has(SEED) ? f.asLong(SEED) : 42,
+        f.resolved());
+  }
+
+  /** The same config reading from other roots (a pipeline's later stages read its output). */
+  public JobConfig withInputs(List<String> roots, List<String> labelPaths, List<String> watchlistPaths) {
+    return new JobConfig(roots, output, runDate, model, labelPaths, List.of(), watchlistPaths, format, report, bootstrap, minSupport, seed, flags);
+  }
+
+  /** Tables named {@code table} under each input root, unless an explicit list was given. */
+  public List<String> tablePaths(List<String> explicit, String table) {
+    if (!explicit.isEmpty()) {
+      return explicit;
+    }
+    return inputs.stream().map(r -> r + "/" + table).toList();
+  }
+}

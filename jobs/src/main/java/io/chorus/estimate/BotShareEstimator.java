@@ -1,0 +1,191 @@
+package io.chorus.estimate;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.shiftRightUnsigned;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.chorus.model.ModelMetadata;
+import io.chorus.schema.AccountScores;
+import io.chorus.schema.BotShare;
+import io.chorus.schema.Posts;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Bot prevalence per slice with four estimators:
+ *
+ * <ul>
+ *   <li>CC, classify and count: share of accounts with is_likely_bot.
+ *   <li>ACC, adjusted classify and count (Forman 2008): (CC - FPR) / (TPR - FPR).
+ *   <li>PCC, probabilistic classify and count: mean bot_probability.
+ *   <li>PACC, probabilistic ACC (Bella et al. 2010): (PCC - m0) / (m1 - m0), with m1 and m0 the mean
+ *       scores of held-out bots and humans.
+ * </ul>
+ *
+ * ACC and PACC assume prior shift: the class-conditional score distributions are the same in the
+ * archive as in the labeled holdout, only the bot share differs. Intervals are 95% percentile
+ * intervals of a Poisson bootstrap: replicate b weights each account by Poisson(1) drawn from a hash
+ * of (seed, b, account), so the same account gets the same weight in every slice of a replicate, and
+ * each replicate also redraws TPR, FPR, m1 and m0 from their normal sampling distributions given the
+ * holdout sizes. The point estimate is replicate -1 (all weights 1, the measured rates).
+ */
+public final class BotShareEstimator {
+  public static final String CC = "CC";
+  public static final String ACC = "ACC";
+  public static final String PCC = "PCC";
+  public static final String PACC = "PACC";
+  /** Corrections are undefined when the classifier separates the classes less than this. */
+  static final double MIN_SEPARATION = 0.05;
+  static final double[] POISSON1_CDF = {0.367879, 0.735759, 0.919699, 0.981012, 0.996340, 0.999406, 0.999917, 0.999990};
+
+  static final String ST = BotShare.SLICE_TYPE;
+  static final String SV = BotShare.SLICE_VALUE;
+  static final String N = "_n";
+  static final String B = "_b";
+
+  private BotShareEstimator() {}
+
+  /** Measured error rates of the classifier, with their sampling spread. */
+  public record Rates(double tpr, double fpr, double mPos, double mNeg, long nPos, long nNeg, double sdPos, double sdNeg) {
+    public static Rates of(ModelMetadata md) {
+      return new Rates(md.tpr(), md.fpr(), md.meanScorePositive(), md.meanScoreNegative(), md.holdoutPositives(), md.holdoutNegatives(),
+          md.sdScorePositive(), md.sdScoreNegative());
+    }
+  }
+
+  /**
+   * One row per (slice, account) with the account's posts in the slice. Overall and platform slices
+   * cover every scored account (posts may be 0); lang, day and topic cover the accounts posting there.
+   */
+  public static Dataset<Row> memberships(Dataset<Row> scores, Dataset<Row> posts) {
+    Dataset<Row> perAccount = posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as(N));
+    Dataset<Row> all = scores.select(AccountScores.PLATFORM, AccountScores.ACCOUNT_ID)
+        .join(perAccount, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
+        .withColumn(N, coalesce(col(N), lit(0L)));
+    Dataset<Row> overall = all.select(lit("overall").as(ST), lit("all").as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
+    Dataset<Row> platform = all.select(lit("platform").as(ST), col(Posts.PLATFORM).as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
+    Dataset<Row> sliced =
+        posts.select(lit("lang").as(ST), coalesce(col(Posts.LANG), lit("und")).as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID))
+            .unionByName(posts.select(lit("day").as(ST), to_date(col(Posts.CREATED_AT)).cast("string").as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID)))
+            .unionByName(posts.filter(size(col(Posts.HASHTAGS)).gt(0))
+                .select(lit("topic").as(ST), explode(org.apache.spark.sql.functions.array_distinct(col(Posts.HASHTAGS))).as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID)))
+            .groupBy(ST, SV, Posts.PLATFORM, Posts.ACCOUNT_ID)
+            .agg(count(lit(1)).as(N));
+    return overall.unionByName(platform).unionByName(sliced);
+  }
+
+  /** Poisson(1) weight from a uniform in [0, 1). */
+  static Column poisson1(Column u) {
+    Column out = lit(POISSON1_CDF.length);
+    for (int k = POISSON1_CDF.length - 1; k >= 0; k--) {
+      out = when(u.lt(POISSON1_CDF[k]), k).otherwise(out);
+    }
+    return out;
+  }
+
+  static Column uniform(long seed, Column b, Column key) {
+    return shiftRightUnsigned(xxhash64(lit(seed), b, key), 11).cast("double").divide(9007199254740992.0);
+  }
+
+  /** Replicate parameters: row -1 holds the measured rates, rows 0..B-1 redrawn ones. */
+  static Dataset<Row> replicates(SparkSession spark, Rates r, int replicates, long seed) {
+    StructType schema = new StructType()
+        .add(B, DataTypes.IntegerType).add("tpr", DataTypes.DoubleType).add("fpr", DataTypes.DoubleType)
+        .add("m1", DataTypes.DoubleType).add("m0", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>();
+    rows.add(RowFactory.create(-1, r.tpr(), r.fpr(), r.mPos(), r.mNeg()));
+    Random rnd = new Random(seed);
+    for (int b = 0; b < replicates; b++) {
+      double tpr = clamp(r.tpr() + rnd.nextGaussian() * Math.sqrt(r.tpr() * (1 - r.tpr()) / Math.max(1, r.nPos())));
+      double fpr = clamp(r.fpr() + rnd.nextGaussian() * Math.sqrt(r.fpr() * (1 - r.fpr()) / Math.max(1, r.nNeg())));
+      double m1 = clamp(r.mPos() + rnd.nextGaussian() * r.sdPos() / Math.sqrt(Math.max(1, r.nPos())));
+      double m0 = clamp(r.mNeg() + rnd.nextGaussian() * r.sdNeg() / Math.sqrt(Math.max(1, r.nNeg())));
+      rows.add(RowFactory.create(b, tpr, fpr, m1, m0));
+    }
+    return spark.createDataFrame(rows, schema);
+  }
+
+  static double clamp(double x) {
+    return Math.max(0, Math.min(1, x));
+  }
+
+  /** (observed - low) / (high - low), null when the classifier does not separate the classes. */
+  public static Column adjust(Column observed, Column high, Column low) {
+    return when(high.minus(low).geq(MIN_SEPARATION), observed.minus(low).divide(high.minus(low)));
+  }
+
+  public static Column clip(Column x) {
+    return least(greatest(x, lit(0.0)), lit(1.0));
+  }
+
+  /** The bot_share rows (without run_date). */
+  public static Dataset<Row> estimate(Dataset<Row> scores, Dataset<Row> posts, Rates rates, int replicates, long seed, long minSupport) {
+    SparkSession spark = scores.sparkSession();
+    Dataset<Row> s = scores.select(
+        col(AccountScores.PLATFORM), col(AccountScores.ACCOUNT_ID),
+        col(AccountScores.BOT_PROBABILITY).as("_p"), col(AccountScores.IS_LIKELY_BOT).cast("double").as("_y"));
+    Dataset<Row> m = memberships(scores, posts).join(s, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID});
+    Column key = xxhash64(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID));
+    Dataset<Row> weighted = m
+        .withColumn(B, explode(sequence(lit(-1), lit(replicates - 1))))
+        .withColumn("_w", when(col(B).equalTo(-1), 1.0).otherwise(poisson1(uniform(seed, col(B), key)).cast("double")));
+    Column w = col("_w");
+    Column wn = w.multiply(col(N));
+    Dataset<Row> sums = weighted.groupBy(ST, SV, B).agg(
+        sum(w).as("S"), sum(w.multiply(col("_y"))).as("Sy"), sum(w.multiply(col("_p"))).as("Sp"),
+        sum(wn).as("Nn"), sum(wn.multiply(col("_y"))).as("Ny"), sum(wn.multiply(col("_p"))).as("Np"),
+        sum(when(col(B).equalTo(-1), col(N))).as("_posts"), sum(when(col(B).equalTo(-1), 1L)).as("_accounts"));
+    Dataset<Row> withRates = sums.join(org.apache.spark.sql.functions.broadcast(replicates(spark, rates, replicates, seed)), B);
+    List<Dataset<Row>> perMethod = new ArrayList<>();
+    String[][] units = {{BotShare.UNIT_ACCOUNTS, "S", "Sy", "Sp"}, {BotShare.UNIT_POSTS, "Nn", "Ny", "Np"}};
+    for (String[] u : units) {
+      Column cc = when(col(u[1]).gt(0), col(u[2]).divide(col(u[1])));
+      Column pcc = when(col(u[1]).gt(0), col(u[3]).divide(col(u[1])));
+      Column[][] methods = {
+        {lit(CC), cc}, {lit(ACC), adjust(cc, col("tpr"), col("fpr"))}, {lit(PCC), pcc}, {lit(PACC), adjust(pcc, col("m1"), col("m0"))}
+      };
+      for (Column[] method : methods) {
+        perMethod.add(withRates.select(col(ST), col(SV), col(B), lit(u[0]).as(BotShare.UNIT), method[0].as(BotShare.METHOD),
+            method[1].as("_raw"), col("_posts"), col("_accounts")));
+      }
+    }
+    Dataset<Row> long_ = perMethod.stream().reduce(Dataset::unionByName).orElseThrow();
+    Column isPoint = col(B).equalTo(-1);
+    Dataset<Row> summary = long_.groupBy(ST, SV, BotShare.UNIT, BotShare.METHOD).agg(
+        max(when(isPoint, col("_raw"))).as("_point"),
+        percentile_approx(when(col(B).geq(0), clip(col("_raw"))), org.apache.spark.sql.functions.array(lit(0.025), lit(0.975)), lit(10_000)).as("_ci"),
+        max(col("_posts")).as(BotShare.N_POSTS),
+        max(col("_accounts")).as(BotShare.N_ACCOUNTS));
+    return summary.select(
+        col(ST), col(SV), col(BotShare.UNIT), col(BotShare.METHOD),
+        clip(col("_point")).as(BotShare.ESTIMATE),
+        element_at(col("_ci"), 1).as(BotShare.CI_LOW),
+        element_at(col("_ci"), 2).as(BotShare.CI_HIGH),
+        coalesce(col(BotShare.N_ACCOUNTS), lit(0L)).as(BotShare.N_ACCOUNTS),
+        coalesce(col(BotShare.N_POSTS), lit(0L)).as(BotShare.N_POSTS),
+        coalesce(col(BotShare.N_ACCOUNTS), lit(0L)).lt(minSupport).as(BotShare.LOW_SUPPORT),
+        coalesce(col("_point").lt(0).or(col("_point").gt(1)), lit(false)).as(BotShare.CLIPPED));
+  }
+}

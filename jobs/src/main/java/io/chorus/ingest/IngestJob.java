@@ -1,0 +1,115 @@
+package io.chorus.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.input_file_name;
+
+import io.chorus.ChorusException;
+import io.chorus.config.JobConfig;
+import io.chorus.io.RunManifest;
+import io.chorus.io.Tables;
+import io.chorus.schema.Accounts;
+import io.chorus.schema.Posts;
+import io.chorus.schema.Quarantine;
+import io.chorus.spark.Stages;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads an archive, validates it and writes canonical posts and accounts plus the quarantine.
+ * Conservation is checked and recorded: records read = posts written + quarantined + duplicates.
+ */
+public final class IngestJob {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
+  public static final String FORMAT_CANONICAL = "canonical-parquet";
+
+  private IngestJob() {}
+
+  /** Counts that prove nothing was lost. */
+  public record Conservation(long read, long kept, long quarantined, long duplicates) {
+    public boolean holds() {
+      return read == kept + quarantined + duplicates;
+    }
+
+    Map<String, Long> asMap() {
+      Map<String, Long> m = new LinkedHashMap<>();
+      m.put("read", read);
+      m.put("kept", kept);
+      m.put("quarantined", quarantined);
+      m.put("duplicates_dropped", duplicates);
+      return m;
+    }
+  }
+
+  static Dataset<Row> withProvenance(Dataset<Row> raw) {
+    Dataset<Row> withFile = raw.withColumn(Validation.SOURCE_FILE, input_file_name());
+    return withFile.withColumn(Validation.RAW, Validation.rawJson(raw));
+  }
+
+  public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
+    if (!FORMAT_CANONICAL.equals(cfg.format())) {
+      throw new ChorusException("Unknown --format '" + cfg.format() + "'. Supported: " + FORMAT_CANONICAL + ".");
+    }
+    LOG.info("Starting ingest with {}", cfg);
+    Stages.Timer timer = Stages.start("ingest");
+    String runDate = cfg.runDate();
+    var postPaths = cfg.tablePaths(java.util.List.of(), Posts.TABLE);
+    Dataset<Row> rawPosts =
+        Tables.readRaw(spark, postPaths, runDate)
+            .orElseThrow(() -> new ChorusException("No posts table at " + String.join(", ", postPaths)
+                + ". Fix: point --input at a folder holding posts/ (Parquet), or generate one with 'scripts/chorus generate'."));
+    manifest.input(Posts.TABLE, postPaths);
+    Dataset<Row> checked =
+        Validation.checkPosts(withProvenance(rawPosts), Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> marked = Validation.markDuplicates(checked.filter(col(Validation.REASON_CODE).isNull()));
+    Dataset<Row> kept = Validation.flagMissingParents(marked.filter(col("_dup_rank").equalTo(1)));
+    Stages.step(spark, "ingest", "write canonical posts", () -> Tables.write(kept, Posts.TABLE_SCHEMA, cfg.output(), runDate));
+
+    Dataset<Row> quarantine = Validation.quarantined(checked, Posts.TABLE);
+    var accountPaths = cfg.tablePaths(cfg.accounts(), Accounts.TABLE);
+    Optional<Dataset<Row>> rawAccounts = Tables.readRaw(spark, accountPaths, runDate);
+    long accountsKept = 0;
+    if (rawAccounts.isPresent()) {
+      manifest.input(Accounts.TABLE, accountPaths);
+      Dataset<Row> checkedAccounts = Validation.checkAccounts(withProvenance(rawAccounts.get()));
+      Dataset<Row> validAccounts =
+          checkedAccounts.filter(col(Validation.REASON_CODE).isNull())
+              .dropDuplicates(Accounts.PLATFORM, Accounts.ACCOUNT_ID, Accounts.OBSERVED_AT);
+      Stages.step(spark, "ingest", "write canonical accounts", () -> Tables.write(validAccounts, Accounts.TABLE_SCHEMA, cfg.output(), runDate));
+      quarantine = quarantine.unionByName(Validation.quarantined(checkedAccounts, Accounts.TABLE));
+      long read = Stages.step(spark, "ingest", "count accounts read", checkedAccounts::count);
+      long rejected = checkedAccounts.filter(col(Validation.REASON_CODE).isNotNull()).count();
+      accountsKept = Tables.read(spark, Accounts.TABLE_SCHEMA, java.util.List.of(cfg.output() + "/" + Accounts.TABLE), runDate).count();
+      Conservation ac = new Conservation(read, accountsKept, rejected, read - rejected - accountsKept);
+      manifest.put("ingest_accounts_conservation", ac.asMap());
+    } else {
+      LOG.warn("No accounts table at {}: features will use posts only", accountPaths);
+    }
+    Dataset<Row> q = quarantine;
+    Stages.step(spark, "ingest", "write quarantine", () -> Tables.write(q, Quarantine.TABLE_SCHEMA, cfg.output(), runDate));
+
+    Conservation c = Stages.step(spark, "ingest", "conservation counts", () -> new Conservation(
+        checked.count(),
+        Tables.read(spark, Posts.TABLE_SCHEMA, java.util.List.of(cfg.output() + "/" + Posts.TABLE), runDate).count(),
+        checked.filter(col(Validation.REASON_CODE).isNotNull()).count(),
+        marked.filter(col("_dup_rank").gt(1)).count()));
+    checked.unpersist();
+    long quarantinedTotal = Tables.read(spark, Quarantine.TABLE_SCHEMA, java.util.List.of(cfg.output() + "/" + Quarantine.TABLE), runDate).count();
+    manifest.put("ingest_conservation", c.asMap());
+    manifest.count(Posts.TABLE, c.kept());
+    manifest.count(Accounts.TABLE, accountsKept);
+    manifest.count(Quarantine.TABLE, quarantinedTotal);
+    if (!c.holds()) {
+      throw new IllegalStateException("Ingest conservation violated: " + c + ". This is a bug; please report it with the manifest.");
+    }
+    timer.done(c.read(), c.kept());
+    return c;
+  }
+}

@@ -1,0 +1,198 @@
+package io.chorus.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.chorus.schema.Accounts;
+import io.chorus.schema.Posts;
+import io.chorus.schema.Quarantine;
+import io.chorus.schema.TableSchema;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Validation rules for canonical records. Each rule is a Column that yields a reason code or null;
+ * the first failing rule wins. Rows that fail go to quarantine with the code and a readable reason.
+ */
+public final class Validation {
+  /** Twitter launched in March 2006: earlier timestamps are corrupt. */
+  public static final Instant EARLIEST = Instant.parse("2006-03-21T00:00:00Z");
+  /** Timestamps more than a day past the run are corrupt (clock skew tolerance). */
+  public static final long FUTURE_TOLERANCE_SECONDS = 86_400;
+  /** Longest accepted post text, in characters (long-form platforms included). */
+  public static final int MAX_TEXT_CHARS = 10_000;
+
+  public static final String MISSING_FIELD = "missing_field";
+  public static final String BAD_TIMESTAMP = "bad_timestamp";
+  public static final String TIMESTAMP_OUT_OF_RANGE = "timestamp_out_of_range";
+  public static final String BAD_TYPE = "bad_type";
+  public static final String BAD_KIND = "bad_kind";
+  public static final String BAD_TEXT = "bad_text";
+  public static final String TEXT_TOO_LONG = "text_too_long";
+
+  static final String REASON_CODE = "_reason_code";
+  static final String REASON = "_reason";
+  static final String SOURCE_FILE = "_source_file";
+  static final String RAW = "_raw";
+
+  /** C0 controls other than tab, LF and CR, DEL, and U+FFFD (the mark of undecodable bytes). */
+  static final String BAD_CHARS = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F\\x{FFFD}]";
+
+  private Validation() {}
+
+  /** One rule: when {@code failed}, the record gets {@code code} and {@code reason}. */
+  record Rule(Column failed, String code, Column reason) {}
+
+  static Column blank(Column c) {
+    return c.isNull().or(trim(c.cast("string")).equalTo(""));
+  }
+
+  /** Rules for required columns present in the raw frame: null or blank fails. */
+  static List<Rule> requiredRules(TableSchema table, List<String> rawColumns) {
+    List<Rule> rules = new ArrayList<>();
+    for (StructField f : table.schema().fields()) {
+      if (!f.nullable() && rawColumns.contains(f.name())) {
+        rules.add(new Rule(blank(col(f.name())), MISSING_FIELD, lit("required column '" + f.name() + "' is null or empty")));
+      }
+    }
+    return rules;
+  }
+
+  /** A value that was present but did not survive the cast to its canonical type. */
+  static Rule castRule(String column, Column typed, String code, String expected) {
+    return new Rule(col(column).isNotNull().and(typed.isNull()), code,
+        concat(lit("column '" + column + "' value '"), substring(col(column).cast("string"), 1, 80), lit("' is not " + expected)));
+  }
+
+  static Column firstFailure(List<Rule> rules, boolean wantCode) {
+    Column out = lit(null).cast("string");
+    for (int i = rules.size() - 1; i >= 0; i--) {
+      Rule r = rules.get(i);
+      out = when(r.failed(), wantCode ? lit(r.code()) : r.reason()).otherwise(out);
+    }
+    return out;
+  }
+
+  /**
+   * Validates raw post rows (which must carry _source_file and _raw). Returns the canonical columns
+   * plus _reason_code/_reason (null when valid), _source_file and _raw.
+   */
+  public static Dataset<Row> checkPosts(Dataset<Row> raw, Instant runInstant) {
+    List<String> have = Arrays.asList(raw.columns());
+    List<Column> typed = new ArrayList<>();
+    for (StructField f : Posts.SCHEMA.fields()) {
+      typed.add(have.contains(f.name()) ? col(f.name()).cast(f.dataType()).as(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
+    }
+    List<Rule> rules = new ArrayList<>(requiredRules(Posts.TABLE_SCHEMA, have));
+    Column ts = col(Posts.CREATED_AT).cast("timestamp");
+    if (have.contains(Posts.CREATED_AT)) {
+      rules.add(castRule(Posts.CREATED_AT, ts, BAD_TIMESTAMP, "a timestamp"));
+      Timestamp latest = Timestamp.from(runInstant.plusSeconds(FUTURE_TOLERANCE_SECONDS));
+      rules.add(new Rule(ts.lt(lit(Timestamp.from(EARLIEST))).or(ts.gt(lit(latest))), TIMESTAMP_OUT_OF_RANGE,
+          concat(lit("column 'created_at' value "), ts.cast("string"), lit(" is before 2006-03-21 or more than a day after the run"))));
+    }
+    for (String idCol : List.of(Posts.POST_ID, Posts.ACCOUNT_ID, Posts.PARENT_POST_ID, Posts.PARENT_ACCOUNT_ID)) {
+      if (have.contains(idCol)) {
+        rules.add(new Rule(col(idCol).isNotNull().and(col(idCol).cast("string").rlike("[\\s\\x00-\\x1F]")), BAD_TYPE,
+            lit("column '" + idCol + "' is not an id: it holds whitespace or control characters")));
+      }
+    }
+    if (have.contains(Posts.KIND)) {
+      rules.add(new Rule(col(Posts.KIND).isNotNull().and(lower(col(Posts.KIND)).isin(Posts.KINDS.toArray()).unary_$bang()), BAD_KIND,
+          concat(lit("column 'kind' value '"), substring(col(Posts.KIND).cast("string"), 1, 40), lit("' is not one of " + Posts.KINDS))));
+    }
+    if (have.contains(Posts.TEXT)) {
+      Column text = col(Posts.TEXT).cast("string");
+      rules.add(new Rule(text.rlike(BAD_CHARS), BAD_TEXT, lit("column 'text' holds control characters or invalid UTF-8")));
+      rules.add(new Rule(length(text).gt(MAX_TEXT_CHARS), TEXT_TOO_LONG,
+          concat(lit("column 'text' has "), length(text).cast("string"), lit(" characters, over the limit of " + MAX_TEXT_CHARS))));
+    }
+    typed.add(firstFailure(rules, true).as(REASON_CODE));
+    typed.add(firstFailure(rules, false).as(REASON));
+    typed.add(col(SOURCE_FILE));
+    typed.add(col(RAW));
+    return raw.select(typed.toArray(new Column[0])).withColumn(Posts.KIND, lower(col(Posts.KIND)));
+  }
+
+  /** Validates raw account snapshot rows; same contract as {@link #checkPosts}. */
+  public static Dataset<Row> checkAccounts(Dataset<Row> raw) {
+    List<String> have = Arrays.asList(raw.columns());
+    List<Column> typed = new ArrayList<>();
+    for (StructField f : Accounts.SCHEMA.fields()) {
+      typed.add(have.contains(f.name()) ? col(f.name()).cast(f.dataType()).as(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
+    }
+    List<Rule> rules = new ArrayList<>(requiredRules(Accounts.TABLE_SCHEMA, have));
+    if (have.contains(Accounts.OBSERVED_AT)) {
+      rules.add(castRule(Accounts.OBSERVED_AT, col(Accounts.OBSERVED_AT).cast("timestamp"), BAD_TIMESTAMP, "a timestamp"));
+    }
+    for (String c : List.of(Accounts.FOLLOWERS_COUNT, Accounts.FRIENDS_COUNT, Accounts.STATUSES_COUNT)) {
+      if (have.contains(c)) {
+        rules.add(castRule(c, col(c).cast("long"), BAD_TYPE, "a whole number"));
+      }
+    }
+    typed.add(firstFailure(rules, true).as(REASON_CODE));
+    typed.add(firstFailure(rules, false).as(REASON));
+    typed.add(col(SOURCE_FILE));
+    typed.add(col(RAW));
+    return raw.select(typed.toArray(new Column[0]));
+  }
+
+  /** The raw record as JSON, truncated to the documented length, for the quarantine table. */
+  public static Column rawJson(Dataset<Row> raw) {
+    Column[] cols = Arrays.stream(raw.columns()).map(c -> col(c)).toArray(Column[]::new);
+    return substring(to_json(struct(cols)), 1, Quarantine.RAW_MAX_CHARS);
+  }
+
+  /** Quarantine rows from checked rows that carry a reason. */
+  public static Dataset<Row> quarantined(Dataset<Row> checked, String recordType) {
+    return checked
+        .filter(col(REASON_CODE).isNotNull())
+        .select(
+            coalesce(col(SOURCE_FILE), lit("unknown")).as(Quarantine.SOURCE_FILE),
+            lit(recordType).as(Quarantine.RECORD_TYPE),
+            col(REASON_CODE).as(Quarantine.REASON_CODE),
+            col(REASON).as(Quarantine.REASON),
+            col(RAW).as(Quarantine.RAW));
+  }
+
+  /** Marks all but one row per (platform, post_id) as a duplicate, deterministically. */
+  public static Dataset<Row> markDuplicates(Dataset<Row> valid) {
+    return valid.withColumn(
+        "_dup_rank",
+        row_number()
+            .over(Window.partitionBy(Posts.PLATFORM, Posts.POST_ID)
+                .orderBy(col(Posts.CREATED_AT), col(Posts.ACCOUNT_ID), xxhash64(coalesce(col(Posts.TEXT), lit(""))), col(SOURCE_FILE))));
+  }
+
+  /**
+   * Sets parent_missing: true for a repost, reply or quote whose parent is null or not among the
+   * kept posts; false otherwise. Such posts are kept, not quarantined.
+   */
+  public static Dataset<Row> flagMissingParents(Dataset<Row> posts) {
+    Dataset<Row> ids = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid")).distinct();
+    Column needsParent = col(Posts.KIND).notEqual(Posts.KIND_ORIGINAL);
+    return posts.drop(Posts.PARENT_MISSING)
+        .join(ids, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))), "left")
+        .withColumn(Posts.PARENT_MISSING, needsParent.and(col("_pid").isNull()))
+        .drop("_pp", "_pid");
+  }
+}

@@ -1,0 +1,174 @@
+package io.chorus.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.chorus.ChorusException;
+import io.chorus.schema.Schemas;
+import io.chorus.schema.TableSchema;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * The only place that knows paths, formats and partitioning. Output tables live at {@code
+ * <root>/<table>/run_date=<yyyy-MM-dd>/}: a run writes exactly its own partition folder with
+ * overwrite, so a rerun replaces it and no other partition is touched, whatever the committer.
+ * Any Hadoop URI works (file://, s3a://, hdfs://).
+ */
+public final class Tables {
+  private Tables() {}
+
+  public static FileSystem fs(SparkSession spark, String path) {
+    try {
+      return new Path(path).getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new ChorusException("Cannot open the file system of " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static boolean exists(SparkSession spark, String path) {
+    try {
+      return fs(spark, path).exists(new Path(path));
+    } catch (IOException e) {
+      throw new ChorusException("Cannot check " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static String partitionPath(String tablePath, String runDate) {
+    return tablePath + "/" + Schemas.RUN_DATE + "=" + runDate;
+  }
+
+  /**
+   * The folder to read for one table path: the run's partition when the table is partitioned by
+   * run_date, the folder itself when it is a plain table, empty when it does not exist.
+   */
+  static Optional<String> resolve(SparkSession spark, String tablePath, String runDate) {
+    if (!exists(spark, tablePath)) {
+      return Optional.empty();
+    }
+    String partition = partitionPath(tablePath, runDate);
+    if (exists(spark, partition)) {
+      return Optional.of(partition);
+    }
+    List<String> partitions = runDates(spark, tablePath);
+    if (!partitions.isEmpty()) {
+      throw new ChorusException(
+          "Table " + tablePath + " has no partition for run_date " + runDate + " (it has " + partitions
+              + "). Fix: pass --run-date with one of those, or run the producing stage for " + runDate + ".");
+    }
+    return Optional.of(tablePath);
+  }
+
+  /** run_date partitions present under a table folder, sorted. */
+  public static List<String> runDates(SparkSession spark, String tablePath) {
+    try {
+      FileStatus[] children = fs(spark, tablePath).listStatus(new Path(tablePath));
+      List<String> out = new ArrayList<>();
+      for (FileStatus s : children) {
+        String n = s.getPath().getName();
+        if (s.isDirectory() && n.startsWith(Schemas.RUN_DATE + "=")) {
+          out.add(n.substring(Schemas.RUN_DATE.length() + 1));
+        }
+      }
+      out.sort(String::compareTo);
+      return out;
+    } catch (IOException e) {
+      throw new ChorusException("Cannot list " + tablePath + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Raw Parquet rows of every existing table path, unioned by name; empty when none exists. */
+  public static Optional<Dataset<Row>> readRaw(SparkSession spark, List<String> tablePaths, String runDate) {
+    List<String> folders = new ArrayList<>();
+    for (String p : tablePaths) {
+      resolve(spark, p, runDate).ifPresent(folders::add);
+    }
+    if (folders.isEmpty()) {
+      return Optional.empty();
+    }
+    Dataset<Row> out = null;
+    for (String folder : folders) {
+      Dataset<Row> df;
+      try {
+        df = spark.read().parquet(folder);
+      } catch (Exception e) {
+        throw new ChorusException(
+            "Cannot read Parquet at " + folder + ": " + firstLine(e) + ". Fix: check the path holds Parquet files"
+                + " (convert other layouts with 'chorus ingest --format ...').", e);
+      }
+      out = out == null ? df : out.unionByName(df, true);
+    }
+    return Optional.of(out);
+  }
+
+  /** Reads a table and conforms it to its schema; a clear error names the paths when none exists. */
+  public static Dataset<Row> read(SparkSession spark, TableSchema table, List<String> tablePaths, String runDate) {
+    return readOptional(spark, table, tablePaths, runDate)
+        .orElseThrow(
+            () ->
+                new ChorusException(
+                    "Table '" + table.name() + "' not found at " + String.join(", ", tablePaths) + ". Fix: point --input at a"
+                        + " folder holding " + table.name() + "/ (for a sample archive run 'scripts/chorus generate'),"
+                        + " or run the stage that writes it first."));
+  }
+
+  public static Optional<Dataset<Row>> readOptional(
+      SparkSession spark, TableSchema table, List<String> tablePaths, String runDate) {
+    return readRaw(spark, tablePaths, runDate).map(df -> conform(df, table, String.join(",", tablePaths)));
+  }
+
+  /**
+   * Selects the schema's columns in order, casting each to its declared type and adding absent
+   * optional columns as nulls. A missing required column fails before any Spark job runs.
+   */
+  public static Dataset<Row> conform(Dataset<Row> df, TableSchema table, String where) {
+    List<String> have = Arrays.asList(df.columns());
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : table.schema().fields()) {
+      if (have.contains(f.name())) {
+        cols.add(col(f.name()).cast(f.dataType()).as(f.name()));
+      } else if (f.nullable()) {
+        cols.add(lit(null).cast(f.dataType()).as(f.name()));
+      } else {
+        throw new ChorusException(
+            "Table '" + table.name() + "' at " + where + " lacks required column '" + f.name() + "' (" + f.dataType().simpleString()
+                + "). It has: " + String.join(", ", have) + ". Fix: add or rename the column, or convert the archive with"
+                + " 'chorus ingest --format <layout>'. Schema: data-schemas/" + table.folder() + "/" + table.name() + "/");
+      }
+    }
+    return df.select(cols.toArray(new Column[0]));
+  }
+
+  /** Writes one run_date partition of an output table, replacing it if present. */
+  public static void write(Dataset<Row> df, TableSchema table, String root, String runDate) {
+    Dataset<Row> conformed = conform(df, table, "(computed)");
+    conformed.write().mode(SaveMode.Overwrite).parquet(partitionPath(tablePath(root, table), runDate));
+  }
+
+  /** Writes an unpartitioned table (generator output). */
+  public static void writePlain(Dataset<Row> df, TableSchema table, String root) {
+    conform(df, table, "(computed)").write().mode(SaveMode.Overwrite).parquet(tablePath(root, table));
+  }
+
+  public static String tablePath(String root, TableSchema table) {
+    return root + "/" + table.name();
+  }
+
+  static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

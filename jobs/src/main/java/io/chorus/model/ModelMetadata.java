@@ -1,0 +1,68 @@
+package io.chorus.model;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.chorus.ChorusException;
+import io.chorus.io.Tables;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What a model directory records beside the PipelineModel: the features, the training set, the
+ * threshold and its held-out error rates. Bot-share estimation corrects with tpr/fpr (ACC) and
+ * meanScorePositive/meanScoreNegative (PACC); the counts give their sampling uncertainty.
+ */
+public record ModelMetadata(
+    String modelId,
+    String trainedAt,
+    List<String> features,
+    long trainAccounts,
+    long trainBots,
+    long holdoutPositives,
+    long holdoutNegatives,
+    double threshold,
+    double tpr,
+    double fpr,
+    double meanScorePositive,
+    double meanScoreNegative,
+    double sdScorePositive,
+    double sdScoreNegative,
+    double holdoutRocAuc,
+    Map<String, String> params) {
+
+  public static final String FILE = "metadata.json";
+  public static final String PIPELINE = "pipeline";
+
+  static ObjectMapper mapper() {
+    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
+
+  public void write(SparkSession spark, String modelDir) {
+    String path = modelDir + "/" + FILE;
+    FileSystem fs = Tables.fs(spark, path);
+    try (OutputStream out = fs.create(new Path(path), true)) {
+      out.write(mapper().writeValueAsBytes(this));
+    } catch (IOException e) {
+      throw new ChorusException("Cannot write model metadata " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static ModelMetadata read(SparkSession spark, String modelDir) {
+    String path = modelDir + "/" + FILE;
+    if (!Tables.exists(spark, path)) {
+      throw new ChorusException("No model at " + modelDir + " (missing " + FILE + "). Fix: train one with 'chorus train --input <run output>"
+          + " --labels <labels> --model " + modelDir + "', or pass --model with an existing model directory.");
+    }
+    try (InputStream in = Tables.fs(spark, path).open(new Path(path))) {
+      return mapper().readValue(in, ModelMetadata.class);
+    } catch (IOException e) {
+      throw new ChorusException("Cannot read model metadata " + path + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.chorus.pipeline;
+
+import io.chorus.config.JobConfig;
+import io.chorus.estimate.EstimateJob;
+import io.chorus.features.FeaturesJob;
+import io.chorus.influence.InfluenceJob;
+import io.chorus.ingest.IngestJob;
+import io.chorus.io.RunManifest;
+import io.chorus.io.Tables;
+import io.chorus.model.ModelMetadata;
+import io.chorus.model.ScoreJob;
+import io.chorus.model.TrainJob;
+import io.chorus.schema.Labels;
+import io.chorus.schema.Watchlist;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * ingest -> features -> train (when labels exist; otherwise the model at --model is reused) -> score -> estimate ->
+ * influence. Later stages read the tables the earlier ones wrote under --output for --run-date.
+ */
+public final class PipelineJob {
+  private PipelineJob() {}
+
+  public static void run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
+    IngestJob.run(spark, cfg, manifest);
+    List<String> labels = cfg.tablePaths(cfg.labels(), Labels.TABLE);
+    List<String> watchlist = cfg.tablePaths(cfg.watchlist(), Watchlist.TABLE);
+    JobConfig staged = cfg.withInputs(List.of(cfg.output()), labels, watchlist);
+    FeaturesJob.run(spark, staged, manifest);
+    boolean haveLabels = labels.stream().anyMatch(p -> Tables.exists(spark, p));
+    if (haveLabels) {
+      TrainJob.run(spark, staged, manifest);
+    } else {
+      // No labels: score with the model already at --model (ModelMetadata.read explains a missing one).
+      manifest.put("model_reused", ModelMetadata.read(spark, cfg.model()).modelId());
+    }
+    ScoreJob.run(spark, staged, manifest);
+    EstimateJob.run(spark, staged, manifest);
+    InfluenceJob.run(spark, staged, manifest);
+  }
+}

@@ -1,0 +1,69 @@
+package io.chorus.spark;
+
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Progress that users and the Spark UI can read: each step sets a job description and each stage
+ * prints one line when it starts and one when it ends (stage, elapsed time, rows in and out).
+ */
+public final class Stages {
+  private static final Logger LOG = LoggerFactory.getLogger(Stages.class);
+  private static volatile boolean quiet = false;
+
+  private Stages() {}
+
+  public static void setQuiet(boolean q) {
+    quiet = q;
+  }
+
+  /** Names the Spark jobs launched by {@code body} after the step, so the UI reads like the code. */
+  public static <T> T step(SparkSession spark, String stage, String description, Supplier<T> body) {
+    spark.sparkContext().setJobDescription(stage + ": " + description);
+    try {
+      return body.get();
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+  }
+
+  public static void step(SparkSession spark, String stage, String description, Runnable body) {
+    step(spark, stage, description, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  /** Timer for one stage; prints the start line when created. */
+  public static Timer start(String stage) {
+    return new Timer(stage);
+  }
+
+  public static final class Timer {
+    private final String stage;
+    private final long startNanos = System.nanoTime();
+
+    Timer(String stage) {
+      this.stage = stage;
+      print(String.format(Locale.ROOT, "chorus | %-11s | started", stage));
+    }
+
+    public double seconds() {
+      return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    public void done(long rowsIn, long rowsOut) {
+      print(String.format(Locale.ROOT, "chorus | %-11s | done in %.1f s | rows in %,d | rows out %,d", stage, seconds(), rowsIn, rowsOut));
+    }
+  }
+
+  static void print(String line) {
+    LOG.info(line);
+    if (!quiet) {
+      System.err.println(line);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs every test: the Maven build with all unit and integration tests, then the README's first
+# command end to end on a small sample in a temporary folder. Needs only JDK 17 and Maven.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CHORUS_ROOT"
+start=$(date +%s)
+mvn -B -ntp verify
+echo "== end-to-end: scripts/run-local.sh on a small generated sample"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+CHORUS_SAMPLE="$tmp/sample" CHORUS_OUT="$tmp/out" CHORUS_SAMPLE_ACCOUNTS=3000 CHORUS_SAMPLE_POSTS=40000 \
+  CHORUS_DRIVER_MEMORY=3g scripts/run-local.sh --run-date 2024-03-15 | tee "$tmp/summary.txt"
+for t in quarantine account_features account_scores bot_share account_influence topic_influence watchlist_influence; do
+  if [ ! -f "$tmp/out/$t/run_date=2024-03-15/_SUCCESS" ]; then
+    echo "FAIL: table $t was not written" >&2; exit 1
+  fi
+done
+ls "$tmp"/out/_runs/*.json >/dev/null || { echo "FAIL: no run manifest" >&2; exit 1; }
+grep -q "top 5 amplified accounts" "$tmp/summary.txt" || { echo "FAIL: no summary printed" >&2; exit 1; }
+echo "== all tests passed in $(( $(date +%s) - start )) s"
