@@ -12,7 +12,7 @@ chorus_log() { [ -n "${CHORUS_QUIET:-}" ] || echo "chorus | $*" >&2; }
 # Builds the jars and the runtime classpath when missing or older than any source or pom.
 chorus_build_if_needed() {
   local stale=""
-  if [ ! -f "$CHORUS_JAR" ] || [ ! -f "$CHORUS_TARGET/classpath.txt" ] || [ ! -f "$CHORUS_SHADED_JAR" ]; then
+  if [ ! -f "$CHORUS_JAR" ] || [ ! -f "$CHORUS_TARGET/classpath-runtime.txt" ] || [ ! -f "$CHORUS_SHADED_JAR" ]; then
     stale=yes
   elif [ -n "$(find "$CHORUS_ROOT/pom.xml" "$CHORUS_ROOT/jobs/pom.xml" "$CHORUS_ROOT/jobs/src/main" -newer "$CHORUS_JAR" -type f -print -quit)" ]; then
     stale=yes
@@ -28,5 +28,5 @@ chorus_jvm_flags() {
 }
 
 chorus_classpath() {
-  cat "$CHORUS_TARGET/classpath.txt"
+  echo "$(cat "$CHORUS_TARGET/classpath.txt"):$(cat "$CHORUS_TARGET/classpath-runtime.txt")"
 }

@@ -34,7 +34,12 @@ public final class Chorus {
   enum Command {
     GENERATE("generate", "Write a synthetic archive with planted truth (posts, accounts, labels, watchlist, truth/)",
         GenerateConfig.FLAGS, "chorus generate --accounts 20000 --posts 300000 --bot-share 0.15 --output ./sample-data",
-        (spark, f) -> GenerateJob.run(spark, GenerateConfig.from(f))),
+        (spark, f) -> {
+          GenerateConfig cfg = GenerateConfig.from(f);
+          RunManifest m = GenerateJob.run(spark, cfg);
+          System.out.println("chorus | generate | manifest " + m.write(spark, cfg.output()));
+          return m;
+        }),
     INGEST("ingest", "Validate an archive; write canonical posts, accounts and quarantine",
         flags(JobConfig.input("Archive folder(s) holding posts/ and accounts/"), JobConfig.output("Output root"), JobConfig.FORMAT_FLAG, JobConfig.ACCOUNTS_FLAG),
         "chorus ingest --input ./sample-data --output ./out --run-date 2024-03-15",

@@ -36,7 +36,7 @@ public final class GenerateJob {
     Dataset<Row> truthAccounts = SyntheticArchive.truthAccounts(pop);
     Stages.step(spark, "generate", "truth accounts", () -> Tables.writePlain(truthAccounts, Truth.ACCOUNTS_TABLE_SCHEMA, out + "/truth"));
     // Clean posts are materialised once: they feed both the published (dirtied) posts and the truth.
-    String cleanPath = out + "/truth/_clean_posts";
+    String cleanPath = out + "/truth/clean_posts";
     Stages.step(spark, "generate", "posts", () -> archive.posts(pop).write().mode("overwrite").parquet(cleanPath));
     Dataset<Row> clean = spark.read().parquet(cleanPath);
     Stages.step(spark, "generate", "planted ingest defects", () -> Tables.writePlain(archive.withDefects(clean), Posts.TABLE_SCHEMA, out));

@@ -57,7 +57,7 @@ public final class InfluenceMetrics {
     Dataset<Row> all = accountsOrNull == null ? fromPosts
         : fromPosts.unionByName(accountsOrNull.filter(col(Accounts.SCREEN_NAME).isNotNull())
             .select(col(Accounts.PLATFORM), lower(col(Accounts.SCREEN_NAME)).as("_sn"), col(Accounts.ACCOUNT_ID)));
-    return all.groupBy(Posts.PLATFORM, "_sn").agg(min(Posts.ACCOUNT_ID).as("_sn_account"));
+    return all.groupBy(col(Posts.PLATFORM).as("_sn_platform"), col("_sn")).agg(min(Posts.ACCOUNT_ID).as("_sn_account"));
   }
 
   public static Dataset<Row> events(Dataset<Row> posts, Dataset<Row> screenNames) {
@@ -70,10 +70,10 @@ public final class InfluenceMetrics {
         .filter(col(Posts.KIND).notEqual(Posts.KIND_REPOST))
         .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.PARENT_ACCOUNT_ID), col(Posts.CREATED_AT), col(Posts.HASHTAGS),
             explode(array_distinct(col(Posts.MENTIONS))).as("_m"))
-        .join(screenNames, col("_m").equalTo(col("_sn")).and(col(Posts.PLATFORM).equalTo(screenNames.col(Posts.PLATFORM))))
+        .join(screenNames, col("_m").equalTo(col("_sn")).and(col(Posts.PLATFORM).equalTo(col("_sn_platform"))))
         .filter(col("_sn_account").notEqual(col(Posts.ACCOUNT_ID))
             .and(col(Posts.PARENT_ACCOUNT_ID).isNull().or(col("_sn_account").notEqual(col(Posts.PARENT_ACCOUNT_ID)))))
-        .select(posts.col(Posts.PLATFORM), col(Posts.ACCOUNT_ID).as(AMPLIFIER), col("_sn_account").as(AUTHOR), lit(MENTION).as(TYPE),
+        .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID).as(AMPLIFIER), col("_sn_account").as(AUTHOR), lit(MENTION).as(TYPE),
             col(Posts.CREATED_AT), col(Posts.HASHTAGS), lit(null).cast("string").as(Posts.PARENT_POST_ID));
     return direct.unionByName(mentions);
   }
@@ -213,9 +213,9 @@ public final class InfluenceMetrics {
   /** The watchlist with account ids resolved (by screen name where the id is missing). */
   public static Dataset<Row> resolveWatchlist(Dataset<Row> watchlist, Dataset<Row> screenNames) {
     Dataset<Row> joined = watchlist.join(screenNames,
-        lower(col(Watchlist.SCREEN_NAME)).equalTo(col("_sn")).and(watchlist.col(Watchlist.PLATFORM).equalTo(screenNames.col(Posts.PLATFORM))), "left");
+        lower(col(Watchlist.SCREEN_NAME)).equalTo(col("_sn")).and(col(Watchlist.PLATFORM).equalTo(col("_sn_platform"))), "left");
     return joined.select(
-        coalesce(col(Watchlist.ACCOUNT_ID), col("_sn_account")).as(ACCOUNT_ID), watchlist.col(Watchlist.PLATFORM).as(PLATFORM),
+        coalesce(col(Watchlist.ACCOUNT_ID), col("_sn_account")).as(ACCOUNT_ID), col(Watchlist.PLATFORM).as(PLATFORM),
         col(Watchlist.SCREEN_NAME).as(SCREEN_NAME), col(Watchlist.ACTOR_TYPE).as(ACTOR_TYPE), col(Watchlist.COUNTRY).as(COUNTRY))
         .filter(col(ACCOUNT_ID).isNotNull())
         .dropDuplicates(PLATFORM, ACCOUNT_ID);

@@ -62,10 +62,10 @@ public final class Influence {
   /** {account_id, amplifications}: an entry of a top-N list. */
   public static final StructType RANKED_ACCOUNT =
       Fields.struct(
-          required(ACCOUNT_ID, StringType, "Account id", "id"),
-          required(AMPLIFICATIONS, LongType, "Amplification events", "count"));
+          optional(ACCOUNT_ID, StringType, "Account id", "id"),
+          optional(AMPLIFICATIONS, LongType, "Amplification events", "count"));
 
-  public static final ArrayType RANKED_LIST = createArrayType(RANKED_ACCOUNT, false);
+  public static final ArrayType RANKED_LIST = createArrayType(RANKED_ACCOUNT);
 
   public static final StructType ACCOUNT_SCHEMA =
       Fields.struct(
