@@ -31,7 +31,7 @@ public final class GenerateJob {
             .persist(StorageLevel.MEMORY_AND_DISK());
     String out = cfg.output();
     Stages.step(spark, "generate", "accounts", () -> Tables.writePlain(archive.profiles(pop), Accounts.TABLE_SCHEMA, out));
-    Stages.step(spark, "generate", "labels", () -> Tables.writePlain(SyntheticArchive.labels(pop), Labels.TABLE_SCHEMA, out));
+    Stages.step(spark, "generate", "labels", () -> Tables.writePlain(archive.labels(pop), Labels.TABLE_SCHEMA, out));
     Stages.step(spark, "generate", "watchlist", () -> Tables.writePlain(archive.watchlist(pop), Watchlist.TABLE_SCHEMA, out));
     Dataset<Row> truthAccounts = SyntheticArchive.truthAccounts(pop);
     Stages.step(spark, "generate", "truth accounts", () -> Tables.writePlain(truthAccounts, Truth.ACCOUNTS_TABLE_SCHEMA, out + "/truth"));

@@ -561,8 +561,17 @@ public final class SyntheticArchive {
     return mutated.unionByName(duplicates).drop("defect");
   }
 
-  public static Dataset<Row> labels(Dataset<Row> pop) {
-    return pop.select(
+  /**
+   * A balanced labeled sample, as annotated bot datasets are (the classifier is trained at 50/50 and
+   * applied to the archive's own prevalence: prior shift). Each bot is labeled with probability
+   * pBot and each human with pHuman, chosen so that both classes expect the same count.
+   */
+  public Dataset<Row> labels(Dataset<Row> pop) {
+    double share = cfg.botShare() * (cfg.accounts() - cfg.popular()) / (double) cfg.accounts();
+    double pBot = 0.5 * Math.min(1.0, (1 - share) / Math.max(share, 1e-9));
+    double pHuman = 0.5 * Math.min(1.0, share / (1 - share));
+    Column u = r.u("label", col("id"));
+    return pop.filter(when(col("is_bot"), u.lt(pBot)).otherwise(u.lt(pHuman))).select(
         col("account_id").as(Labels.ACCOUNT_ID),
         lit(PLATFORM).as(Labels.PLATFORM),
         when(col("is_bot"), Labels.BOT).otherwise(Labels.HUMAN).as(Labels.LABEL),

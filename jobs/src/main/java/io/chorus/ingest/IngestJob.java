@@ -66,6 +66,7 @@ public final class IngestJob {
             .orElseThrow(() -> new ChorusException("No posts table at " + String.join(", ", postPaths)
                 + ". Fix: point --input at a folder holding posts/ (Parquet), or generate one with 'scripts/chorus generate'."));
     manifest.input(Posts.TABLE, postPaths);
+    Validation.requireColumns(rawPosts, Posts.TABLE_SCHEMA, String.join(", ", postPaths));
     Dataset<Row> checked =
         Validation.checkPosts(withProvenance(rawPosts), Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> marked = Validation.markDuplicates(checked.filter(col(Validation.REASON_CODE).isNull()));
@@ -78,6 +79,7 @@ public final class IngestJob {
     long accountsKept = 0;
     if (rawAccounts.isPresent()) {
       manifest.input(Accounts.TABLE, accountPaths);
+      Validation.requireColumns(rawAccounts.get(), Accounts.TABLE_SCHEMA, String.join(", ", accountPaths));
       Dataset<Row> checkedAccounts = Validation.checkAccounts(withProvenance(rawAccounts.get()));
       Dataset<Row> validAccounts =
           checkedAccounts.filter(col(Validation.REASON_CODE).isNull())

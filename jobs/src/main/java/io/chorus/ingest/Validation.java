@@ -66,6 +66,21 @@ public final class Validation {
     return c.isNull().or(trim(c.cast("string")).equalTo(""));
   }
 
+  /**
+   * Fails before any Spark job when a required column is absent from the archive altogether (a
+   * per-row null is quarantined instead).
+   */
+  public static void requireColumns(Dataset<Row> raw, TableSchema table, String where) {
+    List<String> have = Arrays.asList(raw.columns());
+    for (String required : table.requiredColumns()) {
+      if (!have.contains(required)) {
+        throw new io.chorus.ChorusException("Table '" + table.name() + "' at " + where + " has no column '" + required
+            + "', which is required. It has: " + String.join(", ", have) + ". Fix: rename the source column to '" + required
+            + "' or convert the archive with 'chorus ingest --format <layout>'. Schema: data-schemas/" + table.folder() + "/" + table.name() + "/");
+      }
+    }
+  }
+
   /** Rules for required columns present in the raw frame: null or blank fails. */
   static List<Rule> requiredRules(TableSchema table, List<String> rawColumns) {
     List<Rule> rules = new ArrayList<>();

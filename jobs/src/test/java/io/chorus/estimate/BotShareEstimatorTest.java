@@ -1,0 +1,83 @@
+package io.chorus.estimate;
+
+import static io.chorus.Fixtures.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.chorus.Fixtures;
+import io.chorus.SparkTestBase;
+import io.chorus.schema.AccountScores;
+import io.chorus.schema.BotShare;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.Test;
+
+class BotShareEstimatorTest extends SparkTestBase {
+  /** n accounts, the first `flagged` with is_likely_bot and probability pHigh, the rest pLow. */
+  static Dataset<Row> scores(int n, int flagged, double pHigh, double pLow) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      boolean bot = i < flagged;
+      rows.add(RowFactory.create("acc" + i, "twitter", bot ? pHigh : pLow, bot, "m"));
+    }
+    return spark.createDataFrame(rows, AccountScores.SCHEMA);
+  }
+
+  static Row overall(Dataset<Row> share, String unit, String method) {
+    return share.filter(BotShare.SLICE_TYPE + " = 'overall' and " + BotShare.UNIT + " = '" + unit + "' and " + BotShare.METHOD + " = '" + method + "'").first();
+  }
+
+  static final Dataset<Row> NO_POSTS() {
+    return Fixtures.posts(spark).limit(0);
+  }
+
+  @Test
+  void correctedEstimatesEqualTheClosedForms() {
+    // 100 accounts, 30 flagged; classifier TPR 0.8, FPR 0.1; mean scores 0.9 (bots) and 0.2 (humans).
+    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
+    Dataset<Row> share = BotShareEstimator.estimate(scores(100, 30, 0.7, 0.25), NO_POSTS(), rates, 50, 7, 10).cache();
+    double cc = 0.30;
+    double pcc = (30 * 0.7 + 70 * 0.25) / 100;
+    assertThat(overall(share, "accounts", "CC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(cc, within(1e-12));
+    assertThat(overall(share, "accounts", "ACC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo((cc - 0.1) / (0.8 - 0.1), within(1e-12));
+    assertThat(overall(share, "accounts", "PCC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(pcc, within(1e-12));
+    assertThat(overall(share, "accounts", "PACC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo((pcc - 0.2) / (0.9 - 0.2), within(1e-12));
+    Row acc = overall(share, "accounts", "ACC");
+    assertThat(acc.<Double>getAs(BotShare.CI_LOW)).isLessThan(acc.getAs(BotShare.ESTIMATE));
+    assertThat(acc.<Double>getAs(BotShare.CI_HIGH)).isGreaterThan(acc.getAs(BotShare.ESTIMATE));
+    assertThat(acc.<Long>getAs(BotShare.N_ACCOUNTS)).isEqualTo(100L);
+    assertThat(acc.<Boolean>getAs(BotShare.LOW_SUPPORT)).isFalse();
+    assertThat(acc.<Boolean>getAs(BotShare.CLIPPED)).isFalse();
+  }
+
+  @Test
+  void estimatesBelowZeroAreClippedAndFlagged() {
+    // 5% flagged but FPR is 10%: ACC = (0.05 - 0.1) / 0.7 < 0.
+    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
+    Dataset<Row> share = BotShareEstimator.estimate(scores(40, 2, 0.9, 0.1), NO_POSTS(), rates, 20, 7, 100);
+    Row acc = overall(share, "accounts", "ACC");
+    assertThat(acc.<Double>getAs(BotShare.ESTIMATE)).isEqualTo(0.0);
+    assertThat(acc.<Boolean>getAs(BotShare.CLIPPED)).isTrue();
+    assertThat(acc.<Boolean>getAs(BotShare.LOW_SUPPORT)).isTrue();
+    assertThat(overall(share, "accounts", "CC").<Boolean>getAs(BotShare.CLIPPED)).isFalse();
+  }
+
+  @Test
+  void postUnitWeighsAccountsByTheirPostsPerSlice() {
+    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(1.0, 0.0, 1.0, 0.0, 500, 500, 0.0, 0.0);
+    Dataset<Row> posts = Fixtures.posts(spark,
+        post("1", "acc0", "2024-03-01T10:00:00Z").hashtags("t"), post("2", "acc0", "2024-03-01T11:00:00Z").hashtags("t"),
+        post("3", "acc0", "2024-03-02T11:00:00Z"), post("4", "acc1", "2024-03-01T12:00:00Z").hashtags("t"));
+    Dataset<Row> share = BotShareEstimator.estimate(scores(2, 1, 1.0, 0.0), posts, rates, 20, 7, 1).cache();
+    assertThat(overall(share, "posts", "CC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(0.75, within(1e-12));
+    Row topic = share.filter("slice_type = 'topic' and slice_value = 't' and unit = 'posts' and method = 'ACC'").first();
+    assertThat(topic.<Double>getAs(BotShare.ESTIMATE)).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(topic.<Long>getAs(BotShare.N_POSTS)).isEqualTo(3L);
+    Row day = share.filter("slice_type = 'day' and slice_value = '2024-03-02' and unit = 'accounts' and method = 'CC'").first();
+    assertThat(day.<Double>getAs(BotShare.ESTIMATE)).isEqualTo(1.0);
+    assertThat(day.<Long>getAs(BotShare.N_ACCOUNTS)).isEqualTo(1L);
+  }
+}

@@ -1,0 +1,100 @@
+package io.chorus.features;
+
+import static io.chorus.Fixtures.post;
+import static io.chorus.schema.AccountFeatures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.chorus.Fixtures;
+import io.chorus.SparkTestBase;
+import io.chorus.schema.Accounts;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Hand-computed features for three accounts: posts and profile (a), posts only (b), profile only (c). */
+class FeatureCalcTest extends SparkTestBase {
+  static Map<String, Row> byAccount;
+
+  @BeforeAll
+  static void compute() {
+    Dataset<Row> posts = Fixtures.posts(spark,
+        post("p1", "a", "2024-03-01T10:00:00Z").text("hello").hashtags("x", "y").urls("https://u1").source("web"),
+        post("p2", "a", "2024-03-01T10:00:30Z").text("hello").mentions("b").source("app"),
+        post("p3", "a", "2024-03-01T10:02:00Z").repostOf("q1", "b").text("RT @b: first"),
+        post("p4", "a", "2024-03-01T11:00:00Z").kind("reply", "q1", "b").text("reply"),
+        post("q1", "b", "2024-03-01T10:01:30Z").text("first"));
+    Dataset<Row> accounts = spark.createDataFrame(List.of(
+        Fixtures.account("a", "abc123", "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 120, 40, 600),
+        Fixtures.account("c", "c", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0),
+        // an older snapshot of a: the latest one must win
+        Fixtures.account("a", "old_name", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 1, 1, 1)), Accounts.SCHEMA);
+    byAccount = FeatureCalc.compute(posts, accounts).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs(ACCOUNT_ID), r -> r));
+  }
+
+  static double f(String account, String feature) {
+    return byAccount.get(account).<Double>getAs(feature);
+  }
+
+  @Test
+  void everyAccountFromPostsOrProfilesHasARow() {
+    assertThat(byAccount).containsOnlyKeys("a", "b", "c");
+    assertThat(f("a", HAS_PROFILE)).isEqualTo(1.0);
+    assertThat(f("a", HAS_POSTS)).isEqualTo(1.0);
+    assertThat(f("b", HAS_PROFILE)).isEqualTo(0.0);
+    assertThat(f("c", HAS_POSTS)).isEqualTo(0.0);
+    assertThat(byAccount.get("c").<Double>getAs(POSTS)).isNull();
+    assertThat(byAccount.get("b").<Double>getAs(FOLLOWERS)).isNull();
+  }
+
+  @Test
+  void profileFeaturesUseTheLatestSnapshot() {
+    double age = 60.0; // 2024-01-01 to 2024-03-01
+    assertThat(f("a", ACCOUNT_AGE_DAYS)).isCloseTo(age, within(1e-9));
+    assertThat(f("a", FOLLOWERS)).isEqualTo(120.0);
+    assertThat(f("a", FOLLOWERS_GROWTH)).isCloseTo(120 / age, within(1e-9));
+    assertThat(f("a", FRIENDS_GROWTH)).isCloseTo(40 / age, within(1e-9));
+    assertThat(f("a", STATUSES_GROWTH)).isCloseTo(600 / age, within(1e-9));
+    assertThat(f("a", FOLLOWERS_FRIENDS_RATIO)).isCloseTo(3.0, within(1e-9));
+    assertThat(f("a", SCREEN_NAME_LENGTH)).isEqualTo(6.0);
+    assertThat(f("a", SCREEN_NAME_DIGITS)).isEqualTo(3.0);
+    assertThat(f("c", FOLLOWERS_FRIENDS_RATIO)).isEqualTo(0.0);
+  }
+
+  @Test
+  void behaviourFeaturesMatchHandComputedValues() {
+    assertThat(f("a", POSTS)).isEqualTo(4.0);
+    assertThat(f("a", POSTS_PER_DAY)).isEqualTo(4.0); // span under a day counts as one day
+    assertThat(f("a", REPOST_SHARE)).isEqualTo(0.25);
+    assertThat(f("a", REPLY_SHARE)).isEqualTo(0.25);
+    assertThat(f("a", QUOTE_SHARE)).isEqualTo(0.0);
+    assertThat(f("a", URLS_PER_POST)).isEqualTo(0.25);
+    assertThat(f("a", HASHTAGS_PER_POST)).isEqualTo(0.5);
+    assertThat(f("a", MENTIONS_PER_POST)).isEqualTo(0.25);
+    assertThat(f("a", DISTINCT_SOURCES)).isEqualTo(2.0);
+    double entropy = -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25)) / Math.log(2);
+    assertThat(f("a", HOUR_ENTROPY)).isCloseTo(entropy, within(1e-9));
+    double[] gaps = {30, 90, 3480};
+    double mean = (gaps[0] + gaps[1] + gaps[2]) / 3;
+    double var = 0;
+    for (double g : gaps) {
+      var += (g - mean) * (g - mean) / 3;
+    }
+    assertThat(f("a", INTERPOST_CV)).isCloseTo(Math.sqrt(var) / mean, within(1e-9));
+    assertThat(f("a", DUPLICATE_TEXT_SHARE)).isCloseTo(1 - 2.0 / 3, within(1e-9)); // hello, hello, reply
+    assertThat(f("a", FAST_REPOST_SHARE)).isEqualTo(1.0); // reposted 30 s after q1
+    assertThat(f("a", MAX_POSTS_PER_MINUTE)).isEqualTo(2.0); // p1 and p2 in 10:00
+  }
+
+  @Test
+  void singlePostAccountHasNoGapStatistics() {
+    assertThat(byAccount.get("b").<Double>getAs(INTERPOST_CV)).isNull();
+    assertThat(byAccount.get("b").<Double>getAs(FAST_REPOST_SHARE)).isNull();
+    assertThat(f("b", HOUR_ENTROPY)).isEqualTo(0.0);
+  }
+}

@@ -1,0 +1,131 @@
+package io.chorus.influence;
+
+import static io.chorus.Fixtures.post;
+import static io.chorus.schema.Influence.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.chorus.Fixtures;
+import io.chorus.SparkTestBase;
+import io.chorus.estimate.BotShareEstimator;
+import io.chorus.features.FeatureCalc;
+import io.chorus.schema.AccountScores;
+import io.chorus.schema.Accounts;
+import io.chorus.schema.Watchlist;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A hand-made archive: author A posts p1 and p2; bot B reposts both; human C reposts p1 and replies to
+ * it; human D mentions @a_name; A reposts its own p2 (excluded as self-amplification).
+ */
+class InfluenceMetricsTest extends SparkTestBase {
+  static Dataset<Row> posts;
+  static Dataset<Row> scores;
+  static Dataset<Row> latest;
+  static Dataset<Row> events;
+  static Map<String, Row> accountRows;
+
+  @BeforeAll
+  static void build() {
+    posts = Fixtures.posts(spark,
+        post("p1", "A", "2024-03-01T10:00:00Z").screenName("a_name").hashtags("t"),
+        post("p2", "A", "2024-03-01T12:00:00Z").screenName("a_name"),
+        post("r1", "B", "2024-03-01T10:00:05Z").screenName("b_name").repostOf("p1", "A").hashtags("t"),
+        post("r2", "B", "2024-03-01T12:00:05Z").screenName("b_name").repostOf("p2", "A"),
+        post("r3", "C", "2024-03-01T10:30:00Z").screenName("c_name").repostOf("p1", "A").hashtags("t"),
+        post("r4", "C", "2024-03-01T10:40:00Z").screenName("c_name").kind("reply", "p1", "A").mentions("a_name"),
+        post("m1", "D", "2024-03-01T11:00:00Z").screenName("d_name").mentions("a_name", "nobody"),
+        post("s1", "A", "2024-03-01T12:10:00Z").screenName("a_name").repostOf("p2", "A"));
+    scores = spark.createDataFrame(List.of(
+        RowFactory.create("A", "twitter", 0.1, false, "m"), RowFactory.create("B", "twitter", 0.9, true, "m"),
+        RowFactory.create("C", "twitter", 0.2, false, "m"), RowFactory.create("D", "twitter", 0.3, false, "m")), AccountScores.SCHEMA);
+    latest = FeatureCalc.latestSnapshot(spark.createDataFrame(List.of(
+        Fixtures.account("A", "a_name", "2020-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 1000, 10, 10),
+        Fixtures.account("B", "b_name", "2020-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 5, 10, 10),
+        Fixtures.account("C", "c_name", "2020-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 70, 10, 10),
+        Fixtures.account("D", "d_name", "2020-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 300, 10, 10)), Accounts.SCHEMA));
+    events = InfluenceMetrics.withAmplifierFlags(InfluenceMetrics.events(posts, InfluenceMetrics.screenNames(posts, latest)), scores, null).cache();
+    accountRows = InfluenceMetrics.accountInfluence(posts, events, scores, latest, false, 50).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs(ACCOUNT_ID), r -> r));
+  }
+
+  static Map<String, Row> accountRows() {
+    return accountRows;
+  }
+
+  @Test
+  void everyAccountInfluenceColumnForTheAmplifiedAuthor() {
+    Row a = accountRows().get("A");
+    assertThat(a.<String>getAs(SCREEN_NAME)).isEqualTo("a_name");
+    assertThat(a.<Long>getAs(POSTS)).isEqualTo(3L);
+    assertThat(a.<Long>getAs(REPOSTS_RECEIVED)).isEqualTo(3L); // r1, r2, r3 (s1 is self)
+    assertThat(a.<Long>getAs(REPLIES_RECEIVED)).isEqualTo(1L);
+    assertThat(a.<Long>getAs(QUOTES_RECEIVED)).isEqualTo(0L);
+    assertThat(a.<Long>getAs(MENTIONS_RECEIVED)).isEqualTo(1L); // D; C's mention is its reply target
+    assertThat(a.<Long>getAs(AMPLIFICATIONS_RECEIVED)).isEqualTo(5L);
+    assertThat(a.<Long>getAs(UNIQUE_AMPLIFIERS)).isEqualTo(3L);
+    assertThat(a.<Long>getAs(POTENTIAL_REACH)).isEqualTo(5L + 70L + 300L);
+    assertThat(a.<Long>getAs(T_FACTOR)).isEqualTo(1L); // p1 reposted twice, p2 once: t = 1
+    assertThat(a.<Double>getAs(BOT_AMPLIFICATION_SHARE)).isCloseTo(2.0 / 5, within(1e-12));
+    assertThat(a.<Double>getAs(BOT_AMPLIFICATION_SHARE_WEIGHTED)).isCloseTo((0.9 * 2 + 0.2 * 2 + 0.3) / 5, within(1e-12));
+    assertThat(a.<Double>getAs(COORDINATED_AMPLIFICATION_SHARE)).isNull();
+    assertThat(a.<Long>getAs(AUTHENTIC_AMPLIFICATION)).isEqualTo(3L);
+    assertThat(a.<Double>getAs(BOT_PROBABILITY)).isEqualTo(0.1);
+    assertThat(a.<Long>getAs(RANK)).isEqualTo(1L);
+    assertThat(a.<Double>getAs(PAGERANK)).isGreaterThan(accountRows().get("B").<Double>getAs(PAGERANK));
+  }
+
+  @Test
+  void amplifiersWithoutAmplificationStillHaveRows() {
+    Row b = accountRows().get("B");
+    assertThat(b.<Long>getAs(POSTS)).isEqualTo(2L);
+    assertThat(b.<Long>getAs(AMPLIFICATIONS_RECEIVED)).isZero();
+    assertThat(b.<Double>getAs(BOT_AMPLIFICATION_SHARE)).isNull();
+    assertThat(b.<Long>getAs(RANK)).isGreaterThan(1L);
+  }
+
+  @Test
+  void tFactorCountsPostsRepostedAtLeastTTimes() {
+    Map<String, Long> t = InfluenceMetrics.tFactor(events).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs(InfluenceMetrics.AUTHOR), r -> r.<Long>getAs(T_FACTOR)));
+    assertThat(t).containsExactlyEntriesOf(Map.of("A", 1L));
+  }
+
+  @Test
+  void topicInfluenceListsTopAmplifiedAndAmplifiers() {
+    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.9, 0.1, 0.8, 0.2, 100, 100, 0.1, 0.1);
+    Row t = InfluenceMetrics.topicInfluence(posts, events, scores, rates, null).filter("topic = 't'").first();
+    assertThat(t.<Long>getAs(POSTS)).isEqualTo(3L);
+    assertThat(t.<Long>getAs(UNIQUE_ACCOUNTS)).isEqualTo(3L);
+    double pcc = (0.1 + 0.9 + 0.2) / 3;
+    assertThat(t.<Double>getAs(BOT_SHARE_POSTS)).isCloseTo((pcc - 0.2) / (0.8 - 0.2), within(1e-12));
+    List<Row> amplified = t.getList(t.fieldIndex(TOP_AMPLIFIED));
+    assertThat(amplified).hasSize(1);
+    assertThat(amplified.get(0).<String>getAs(ACCOUNT_ID)).isEqualTo("A");
+    assertThat(amplified.get(0).<Long>getAs(AMPLIFICATIONS)).isEqualTo(2L);
+    List<Row> amplifiers = t.getList(t.fieldIndex(TOP_AMPLIFIERS));
+    assertThat(amplifiers).extracting(r -> r.<String>getAs(ACCOUNT_ID)).containsExactly("B", "C"); // one event each: ties break by account id
+  }
+
+  @Test
+  void watchlistActorResolvedByScreenNameGetsDailyAmplificationSplit() {
+    Dataset<Row> wl = spark.createDataFrame(List.of(RowFactory.create(null, "A_NAME", "twitter", "embassy", "FR", "Embassy")), Watchlist.SCHEMA);
+    Dataset<Row> resolved = InfluenceMetrics.resolveWatchlist(wl, InfluenceMetrics.screenNames(posts, latest));
+    Row a = InfluenceMetrics.watchlistInfluence(posts, events, resolved, false).first();
+    assertThat(a.<String>getAs(ACCOUNT_ID)).isEqualTo("A");
+    assertThat(a.<Long>getAs(OWN_POSTS)).isEqualTo(3L);
+    assertThat(a.<Long>getAs(AMPLIFICATIONS_RECEIVED)).isEqualTo(5L);
+    assertThat(a.<Double>getAs(BOT_SHARE)).isCloseTo(0.4, within(1e-12));
+    assertThat(a.<Double>getAs(AUTHENTIC_SHARE)).isCloseTo(0.6, within(1e-12));
+    assertThat(a.<Long>getAs(RANK_IN_TYPE_COUNTRY)).isEqualTo(1L);
+    List<Row> top = a.getList(a.fieldIndex(TOP_AMPLIFIERS));
+    assertThat(top).extracting(r -> r.<String>getAs(ACCOUNT_ID)).containsExactly("B", "C", "D"); // B and C two each (tie by id), D one
+  }
+}

@@ -1,0 +1,106 @@
+package io.chorus.ingest;
+
+import static io.chorus.Fixtures.post;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.chorus.ChorusException;
+import io.chorus.Fixtures;
+import io.chorus.SparkTestBase;
+import io.chorus.config.JobConfig;
+import io.chorus.io.RunManifest;
+import io.chorus.io.Tables;
+import io.chorus.schema.Posts;
+import io.chorus.schema.Quarantine;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestJobTest extends SparkTestBase {
+  static final String DAY = "2024-03-15";
+
+  static JobConfig config(Path in, Path out) {
+    return new JobConfig(List.of(in.toString()), out.toString(), DAY, out + "/_model", List.of(), List.of(), List.of(),
+        IngestJob.FORMAT_CANONICAL, null, 10, 100, 42, Map.of());
+  }
+
+  /** Each fixture row with the reason code ingest must give it (null: kept). */
+  static final Object[][] CASES = {
+    {post("ok1", "a1", "2024-03-01T10:00:00Z"), null},
+    {post("ok2", "a2", "2024-03-01T10:01:00Z").repostOf("ok1", "a1"), null},
+    {post("orphan", "a2", "2024-03-01T10:02:00Z").repostOf("gone", "a9"), null},
+    {post("dup", "a3", "2024-03-01T10:03:00Z"), null},
+    {post("dup", "a3", "2024-03-01T10:03:00Z"), "duplicate"},
+    {post("dup", "a3", "2024-03-01T10:03:00Z"), "duplicate"},
+    {post("noacct", null, "2024-03-01T10:04:00Z"), Validation.MISSING_FIELD},
+    {post("", "a4", "2024-03-01T10:04:00Z"), Validation.MISSING_FIELD},
+    {post("nots", "a4", null), Validation.MISSING_FIELD},
+    {post("old", "a4", "2001-01-01T00:00:00Z"), Validation.TIMESTAMP_OUT_OF_RANGE},
+    {post("future", "a4", "2100-01-01T00:00:00Z"), Validation.TIMESTAMP_OUT_OF_RANGE},
+    {post("ctrl", "a4", "2024-03-01T10:05:00Z").text("bad \u0001 byte"), Validation.BAD_TEXT},
+    {post("replacement", "a4", "2024-03-01T10:05:00Z").text("broken \uFFFD utf8"), Validation.BAD_TEXT},
+    {post("long", "a4", "2024-03-01T10:05:00Z").text("x".repeat(Validation.MAX_TEXT_CHARS + 1)), Validation.TEXT_TOO_LONG},
+    {post("kind", "a4", "2024-03-01T10:05:00Z").set(Posts.KIND, "like"), Validation.BAD_KIND},
+    {post("id with space", "a4", "2024-03-01T10:05:00Z"), Validation.BAD_TYPE},
+  };
+
+  @Test
+  void everyRecordIsKeptQuarantinedWithItsReasonOrCountedAsDuplicate(@TempDir Path tmp) {
+    Dataset<Row> fixture = Fixtures.posts(spark, java.util.Arrays.stream(CASES).map(c -> (Fixtures.PostBuilder) c[0]).toArray(Fixtures.PostBuilder[]::new));
+    fixture.coalesce(1).write().mode(SaveMode.Overwrite).parquet(tmp.resolve("in/posts").toString());
+
+    IngestJob.Conservation c = IngestJob.run(spark, config(tmp.resolve("in"), tmp.resolve("out")), new RunManifest("ingest", DAY, Map.of()));
+
+    long expectedKept = java.util.Arrays.stream(CASES).filter(x -> x[1] == null).count();
+    long expectedDup = java.util.Arrays.stream(CASES).filter(x -> "duplicate".equals(x[1])).count();
+    assertThat(c.read()).isEqualTo(CASES.length);
+    assertThat(c.kept()).isEqualTo(expectedKept);
+    assertThat(c.duplicates()).isEqualTo(expectedDup);
+    assertThat(c.quarantined()).isEqualTo(CASES.length - expectedKept - expectedDup);
+    assertThat(c.holds()).isTrue();
+
+    Map<String, Long> expectedReasons = java.util.Arrays.stream(CASES).filter(x -> x[1] != null && !"duplicate".equals(x[1]))
+        .collect(Collectors.groupingBy(x -> (String) x[1], TreeMap::new, Collectors.counting()));
+    Dataset<Row> q = Tables.read(spark, Quarantine.TABLE_SCHEMA, List.of(tmp.resolve("out/quarantine").toString()), DAY);
+    Map<String, Long> actual = q.groupBy(Quarantine.REASON_CODE).count().collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getLong(1), (a, b) -> a, TreeMap::new));
+    assertThat(actual).isEqualTo(expectedReasons);
+    assertThat(q.filter("reason is null or raw is null or source_file is null").count()).isZero();
+    assertThat(q.filter("raw like '%\"post_id\":\"noacct\"%'").count()).isEqualTo(1);
+  }
+
+  @Test
+  void repostWithMissingParentIsKeptAndFlagged(@TempDir Path tmp) {
+    Dataset<Row> fixture = Fixtures.posts(spark, (Fixtures.PostBuilder) CASES[0][0], (Fixtures.PostBuilder) CASES[1][0], (Fixtures.PostBuilder) CASES[2][0]);
+    fixture.write().parquet(tmp.resolve("in/posts").toString());
+    IngestJob.run(spark, config(tmp.resolve("in"), tmp.resolve("out")), new RunManifest("ingest", DAY, Map.of()));
+    Map<String, Boolean> flags = Tables.read(spark, Posts.TABLE_SCHEMA, List.of(tmp.resolve("out/posts").toString()), DAY)
+        .collectAsList().stream().collect(Collectors.toMap(r -> r.getAs(Posts.POST_ID), r -> r.getAs(Posts.PARENT_MISSING)));
+    assertThat(flags).containsEntry("ok1", false).containsEntry("ok2", false).containsEntry("orphan", true);
+  }
+
+  @Test
+  void missingRequiredColumnFailsWithTheColumnAndTheFix(@TempDir Path tmp) {
+    Fixtures.posts(spark, (Fixtures.PostBuilder) CASES[0][0]).drop(Posts.CREATED_AT).write().parquet(tmp.resolve("in/posts").toString());
+    assertThatThrownBy(() -> IngestJob.run(spark, config(tmp.resolve("in"), tmp.resolve("out")), new RunManifest("ingest", DAY, Map.of())))
+        .isInstanceOf(ChorusException.class)
+        .hasMessageContaining("'created_at'")
+        .hasMessageContaining("in/posts")
+        .hasMessageContaining("Fix:");
+  }
+
+  @Test
+  void missingInputNamesThePathAndTheFix(@TempDir Path tmp) {
+    assertThatThrownBy(() -> IngestJob.run(spark, config(tmp.resolve("nowhere"), tmp.resolve("out")), new RunManifest("ingest", DAY, Map.of())))
+        .isInstanceOf(ChorusException.class)
+        .hasMessageContaining("nowhere/posts")
+        .hasMessageContaining("Fix:");
+  }
+}

@@ -1,0 +1,135 @@
+package io.chorus.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.chorus.SparkTestBase;
+import io.chorus.config.JobConfig;
+import io.chorus.generate.GenerateConfig;
+import io.chorus.generate.GenerateJob;
+import io.chorus.generate.SyntheticArchive;
+import io.chorus.io.RunManifest;
+import io.chorus.io.Tables;
+import io.chorus.schema.Schemas;
+import io.chorus.schema.TableSchema;
+import io.chorus.schema.Truth;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generator and the whole pipeline on one small archive with planted truth. */
+class PipelineJobTest extends SparkTestBase {
+  static final String DAY = "2024-03-15";
+  @TempDir static Path tmp;
+  static GenerateConfig gen;
+  static Path out;
+  static RunManifest manifest;
+
+  static JobConfig config(String runDate) {
+    return new JobConfig(List.of(tmp.resolve("archive").toString()), out.toString(), runDate, out + "/_model", List.of(), List.of(), List.of(),
+        "canonical-parquet", null, 50, 100, 42, Map.of());
+  }
+
+  @BeforeAll
+  static void generateAndRun() {
+    gen = new GenerateConfig(tmp.resolve("archive").toString(), 1500, 20000, 0.15, 42, 7, LocalDate.parse("2024-03-01"), 0.003, Map.of());
+    GenerateJob.run(spark, gen);
+    out = tmp.resolve("out");
+    manifest = new RunManifest("pipeline", DAY, Map.of());
+    PipelineJob.run(spark, config(DAY), manifest);
+    manifest.write(spark, out.toString());
+  }
+
+  static Dataset<Row> archive(String table) {
+    return spark.read().parquet(tmp.resolve("archive").resolve(table).toString());
+  }
+
+  @Test
+  void generatorHitsItsTargetsAndPlantsEveryKind() {
+    long posts = archive("posts").count();
+    assertThat(posts).isBetween(19_000L, 21_000L);
+    assertThat(archive("accounts").count()).isEqualTo(1500L);
+    List<String> kinds = archive("truth/" + Truth.ACCOUNTS_TABLE).select(Truth.KIND).distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(kinds).containsExactlyInAnyOrder(SyntheticArchive.HUMAN, SyntheticArchive.OFFICIAL, SyntheticArchive.SPAM,
+        SyntheticArchive.AMPLIFIER, SyntheticArchive.FAKE, SyntheticArchive.CYBORG);
+    assertThat(archive("watchlist").count()).isEqualTo(gen.officials());
+    long bots = archive("labels").filter(col("label").equalTo("bot")).count();
+    long humans = archive("labels").filter(col("label").equalTo("human")).count();
+    assertThat((double) bots / (bots + humans)).isCloseTo(0.5, within(0.08));
+  }
+
+  @Test
+  void everyCleanRepostPointsAtAnEarlierPostInTheArchive() {
+    Dataset<Row> clean = archive("truth/clean_posts");
+    Dataset<Row> reposts = clean.filter(col("kind").notEqual("original"));
+    Dataset<Row> joined = reposts.alias("r").join(clean.alias("p"), col("r.parent_post_id").equalTo(col("p.post_id")));
+    assertThat(joined.count()).isEqualTo(reposts.count());
+    assertThat(joined.filter(col("r.created_at").lt(col("p.created_at"))).count()).isZero();
+  }
+
+  @Test
+  void campaignMembersRepostTheirTargetsWithinSeconds() {
+    Dataset<Row> clean = archive("truth/clean_posts");
+    Dataset<Row> members = archive("truth/" + Truth.ACCOUNTS_TABLE).filter(col(Truth.CAMPAIGN_ID).isNotNull());
+    Dataset<Row> campaignReposts = clean.join(members, "account_id").filter(col("post_id").substr(11, 1).equalTo("9"))
+        .alias("r").join(clean.alias("p"), col("r.parent_post_id").equalTo(col("p.post_id")))
+        .select(org.apache.spark.sql.functions.unix_seconds(col("r.created_at")).minus(org.apache.spark.sql.functions.unix_seconds(col("p.created_at"))).as("delay"));
+    assertThat(campaignReposts.count()).isGreaterThan(100);
+    Row range = campaignReposts.agg(org.apache.spark.sql.functions.min("delay"), org.apache.spark.sql.functions.max("delay")).first();
+    assertThat(range.getLong(0)).isGreaterThanOrEqualTo(3L);
+    assertThat(range.getLong(1)).isLessThanOrEqualTo(50L);
+  }
+
+  @Test
+  void allSevenTablesAndTheManifestAreWritten() throws Exception {
+    for (TableSchema t : Schemas.ALL) {
+      if (t.kind() == TableSchema.Kind.OUTPUT) {
+        assertThat(out.resolve(t.name()).resolve("run_date=" + DAY).resolve("_SUCCESS")).as(t.name()).exists();
+        assertThat(Tables.read(spark, t, List.of(out.resolve(t.name()).toString()), DAY).count()).as(t.name()).isPositive();
+      }
+    }
+    File[] runs = out.resolve("_runs").toFile().listFiles((d, n) -> n.endsWith(".json"));
+    assertThat(runs).hasSize(1);
+    String json = Files.readString(runs[0].toPath());
+    assertThat(json).contains("\"row_counts\"", "\"ingest_conservation\"", "\"model\"", "\"started_at\"", "\"ended_at\"");
+  }
+
+  @Test
+  void ingestConservesEveryRowOfTheDirtiedArchive() {
+    @SuppressWarnings("unchecked")
+    Map<String, Long> c = (Map<String, Long>) manifest.toMapForSummary().get("ingest_conservation");
+    assertThat(c.get("read")).isEqualTo(archive("posts").count());
+    assertThat(c.get("read")).isEqualTo(c.get("kept") + c.get("quarantined") + c.get("duplicates_dropped"));
+    assertThat(c.get("quarantined")).isPositive();
+    assertThat(c.get("duplicates_dropped")).isPositive();
+    assertThat(c.get("kept")).isEqualTo(archive("truth/clean_posts").count() - c.get("quarantined"));
+  }
+
+  @Test
+  void correctedOverallBotShareIsNearTheTruth() {
+    double truth = archive("truth/" + Truth.BOT_SHARE_TABLE).filter("slice_type = 'overall' and unit = 'accounts'").first().getAs(Truth.TRUE_SHARE);
+    Row pacc = Tables.read(spark, io.chorus.schema.BotShare.TABLE_SCHEMA, List.of(out.resolve("bot_share").toString()), DAY)
+        .filter("slice_type = 'overall' and unit = 'accounts' and method = 'PACC'").first();
+    assertThat(pacc.<Double>getAs("estimate")).isCloseTo(truth, within(0.06));
+    assertThat(pacc.<Double>getAs("ci_low")).isLessThanOrEqualTo(pacc.getAs("estimate"));
+  }
+
+  @Test
+  void rerunOfTheSameDateReplacesOnlyItsPartition() {
+    long before = Tables.read(spark, io.chorus.schema.AccountScores.TABLE_SCHEMA, List.of(out.resolve("account_scores").toString()), DAY).count();
+    RunManifest other = new RunManifest("pipeline", "2024-03-16", Map.of());
+    PipelineJob.run(spark, config("2024-03-16"), other);
+    PipelineJob.run(spark, config(DAY), new RunManifest("pipeline", DAY, Map.of()));
+    assertThat(Tables.runDates(spark, out.resolve("account_scores").toString())).containsExactly(DAY, "2024-03-16");
+    assertThat(Tables.read(spark, io.chorus.schema.AccountScores.TABLE_SCHEMA, List.of(out.resolve("account_scores").toString()), DAY).count()).isEqualTo(before);
+  }
+}
