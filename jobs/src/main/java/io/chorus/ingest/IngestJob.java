@@ -49,8 +49,7 @@ public final class IngestJob {
   }
 
   static Dataset<Row> withProvenance(Dataset<Row> raw) {
-    Dataset<Row> withFile = raw.withColumn(Validation.SOURCE_FILE, input_file_name());
-    return withFile.withColumn(Validation.RAW, Validation.rawJson(raw));
+    return raw.withColumn(Validation.SOURCE_FILE, input_file_name());
   }
 
   public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {

@@ -141,11 +141,7 @@ public final class Validation {
       rules.add(new Rule(length(text).gt(MAX_TEXT_CHARS), TEXT_TOO_LONG,
           concat(lit("column 'text' has "), length(text).cast("string"), lit(" characters, over the limit of " + MAX_TEXT_CHARS))));
     }
-    typed.add(firstFailure(rules, true).as(REASON_CODE));
-    typed.add(firstFailure(rules, false).as(REASON));
-    typed.add(col(SOURCE_FILE));
-    typed.add(col(RAW));
-    return raw.select(typed.toArray(new Column[0])).withColumn(Posts.KIND, lower(col(Posts.KIND)));
+    return withReasons(raw, typed, rules).withColumn(Posts.KIND, lower(col(Posts.KIND)));
   }
 
   /** Validates raw account snapshot rows; same contract as {@link #checkPosts}. */
@@ -164,16 +160,26 @@ public final class Validation {
         rules.add(castRule(c, col(c).cast("long"), BAD_TYPE, "a whole number"));
       }
     }
-    typed.add(firstFailure(rules, true).as(REASON_CODE));
-    typed.add(firstFailure(rules, false).as(REASON));
-    typed.add(col(SOURCE_FILE));
-    typed.add(col(RAW));
-    return raw.select(typed.toArray(new Column[0]));
+    return withReasons(raw, typed, rules);
+  }
+
+  /**
+   * The typed columns plus the first failing rule's code and reason, the source file, and the raw
+   * record as JSON (computed only for failing rows: valid rows never pay for the serialisation).
+   */
+  static Dataset<Row> withReasons(Dataset<Row> raw, List<Column> typed, List<Rule> rules) {
+    Column code = firstFailure(rules, true);
+    List<Column> out = new ArrayList<>(typed);
+    out.add(code.as(REASON_CODE));
+    out.add(firstFailure(rules, false).as(REASON));
+    out.add(col(SOURCE_FILE));
+    out.add(when(code.isNotNull(), rawJson(raw)).as(RAW));
+    return raw.select(out.toArray(new Column[0]));
   }
 
   /** The raw record as JSON, truncated to the documented length, for the quarantine table. */
   public static Column rawJson(Dataset<Row> raw) {
-    Column[] cols = Arrays.stream(raw.columns()).map(c -> col(c)).toArray(Column[]::new);
+    Column[] cols = Arrays.stream(raw.columns()).filter(c -> !c.equals(SOURCE_FILE)).map(c -> col(c)).toArray(Column[]::new);
     return substring(to_json(struct(cols)), 1, Quarantine.RAW_MAX_CHARS);
   }
 
