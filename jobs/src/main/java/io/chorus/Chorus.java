@@ -3,6 +3,7 @@ package io.chorus;
 import io.chorus.config.FlagSpec;
 import io.chorus.config.Flags;
 import io.chorus.config.JobConfig;
+import io.chorus.coordination.CoordinationJob;
 import io.chorus.estimate.EstimateJob;
 import io.chorus.features.FeaturesJob;
 import io.chorus.generate.GenerateConfig;
@@ -57,6 +58,10 @@ public final class Chorus {
         flags(JobConfig.input("Root(s) holding account_features/"), JobConfig.output("Output root"), JobConfig.MODEL_FLAG),
         "chorus score --input ./out --output ./out --model ./models/bot-v1 --run-date 2024-03-15",
         (spark, f) -> stage("score", spark, f, ScoreJob::run)),
+    COORDINATION("coordination", "Detect coordinated accounts (co-repost, co-link, co-text, hashtag sequence); write coordination_edges and coordination_clusters",
+        flags(JobConfig.input("Root(s) holding posts/ (and account_scores/)"), JobConfig.output("Output root"), JobConfig.COORDINATION_FLAGS),
+        "chorus coordination --input ./out --output ./out --window-seconds 60 --min-shared 3 --run-date 2024-03-15",
+        (spark, f) -> stage("coordination", spark, f, CoordinationJob::run)),
     ESTIMATE("estimate", "Estimate bot share per slice with corrected estimators and bootstrap intervals; write bot_share",
         flags(JobConfig.input("Root(s) holding account_scores/ and posts/"), JobConfig.output("Output root"), JobConfig.MODEL_FLAG,
             JobConfig.BOOTSTRAP_FLAG, JobConfig.MIN_SUPPORT_FLAG, JobConfig.SEED_FLAG),
@@ -67,10 +72,10 @@ public final class Chorus {
             JobConfig.ACCOUNTS_FLAG, JobConfig.WATCHLIST_FLAG),
         "chorus influence --input ./out --output ./out --watchlist ./sample-data/watchlist --run-date 2024-03-15",
         (spark, f) -> stage("influence", spark, f, (s, c, m) -> InfluenceJob.run(s, c, m))),
-    PIPELINE("pipeline", "ingest -> features -> train -> score -> estimate -> influence, then write the run manifest",
+    PIPELINE("pipeline", "ingest -> features -> train -> score -> coordination -> estimate -> influence, then write the run manifest",
         flags(JobConfig.input("Archive folder(s) holding posts/, accounts/, labels/, watchlist/"), JobConfig.output("Output root"),
             JobConfig.FORMAT_FLAG, JobConfig.MODEL_FLAG, JobConfig.LABELS_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.WATCHLIST_FLAG,
-            JobConfig.BOOTSTRAP_FLAG, JobConfig.MIN_SUPPORT_FLAG, JobConfig.SEED_FLAG),
+            JobConfig.BOOTSTRAP_FLAG, JobConfig.MIN_SUPPORT_FLAG, JobConfig.SEED_FLAG, JobConfig.COORDINATION_FLAGS),
         "chorus pipeline --input ./sample-data --output ./out --run-date 2024-03-15",
         (spark, f) -> stage("pipeline", spark, f, PipelineJob::run));
 
@@ -99,8 +104,15 @@ public final class Chorus {
     void run(SparkSession spark, JobConfig cfg, RunManifest manifest);
   }
 
-  static List<FlagSpec> flags(FlagSpec... specific) {
-    List<FlagSpec> all = new java.util.ArrayList<>(Arrays.asList(specific));
+  static List<FlagSpec> flags(Object... specific) {
+    List<FlagSpec> all = new java.util.ArrayList<>();
+    for (Object o : specific) {
+      if (o instanceof FlagSpec f) {
+        all.add(f);
+      } else if (o instanceof List<?> l) {
+        l.forEach(x -> all.add((FlagSpec) x));
+      }
+    }
     all.addAll(COMMON_TAIL);
     return all;
   }

@@ -1,6 +1,7 @@
 package io.chorus.config;
 
 import io.chorus.ChorusException;
+import io.chorus.coordination.CoordinationDetector;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -24,6 +25,7 @@ import java.util.Map;
  * @param bootstrap bootstrap replicates for bot-share intervals
  * @param minSupport accounts under which a bot-share slice is flagged low_support
  * @param seed seed for training splits and the bootstrap
+ * @param coordination coordination detector settings
  * @param flags every resolved flag, for the manifest
  */
 public record JobConfig(
@@ -39,6 +41,7 @@ public record JobConfig(
     int bootstrap,
     long minSupport,
     long seed,
+    CoordinationDetector.Params coordination,
     Map<String, String> flags) {
 
   public static final String INPUT = "input";
@@ -53,6 +56,12 @@ public record JobConfig(
   public static final String BOOTSTRAP = "bootstrap";
   public static final String MIN_SUPPORT = "min-support";
   public static final String SEED = "seed";
+  public static final String TRACES = "traces";
+  public static final String WINDOW_SECONDS = "window-seconds";
+  public static final String MIN_SHARED = "min-shared";
+  public static final String MIN_SIMILARITY = "min-similarity";
+  public static final String MAX_TRACE_ACCOUNTS = "max-trace-accounts";
+  public static final String TOP_EDGES = "top-edges";
   public static final String QUIET = "quiet";
   public static final String VERBOSE = "verbose";
 
@@ -108,6 +117,14 @@ public record JobConfig(
   public static final FlagSpec MIN_SUPPORT_FLAG =
       FlagSpec.value(MIN_SUPPORT, "100", "Slices with fewer accounts are flagged low_support");
   public static final FlagSpec SEED_FLAG = FlagSpec.value(SEED, "42", "Seed for splits and bootstrap");
+  public static final List<FlagSpec> COORDINATION_FLAGS =
+      List.of(
+          FlagSpec.value(TRACES, String.join(",", CoordinationDetector.Params.DEFAULTS.traces()), "Coordination traces to use"),
+          FlagSpec.value(WINDOW_SECONDS, "60", "Co-repost/co-link/co-text window from an item's first share"),
+          FlagSpec.value(MIN_SHARED, "3", "Traces an account pair must share to become an edge"),
+          FlagSpec.value(MIN_SIMILARITY, "0.3", "Minimum TF-IDF cosine similarity of an edge"),
+          FlagSpec.value(MAX_TRACE_ACCOUNTS, "500", "Traces shared by more accounts are dropped (viral items)"),
+          FlagSpec.value(TOP_EDGES, "50", "Strongest edges kept per account and trace"));
   public static final FlagSpec QUIET_FLAG = FlagSpec.toggle(QUIET, "Silence Chorus's progress lines");
   public static final FlagSpec VERBOSE_FLAG = FlagSpec.toggle(VERBOSE, "Show stack traces on errors");
 
@@ -128,12 +145,31 @@ public record JobConfig(
         f.has(BOOTSTRAP) ? (int) f.asLong(BOOTSTRAP) : 200,
         f.has(MIN_SUPPORT) ? f.asLong(MIN_SUPPORT) : 100,
         f.has(SEED) ? f.asLong(SEED) : 42,
+        coordination(f),
         f.resolved());
+  }
+
+  static CoordinationDetector.Params coordination(Flags f) {
+    CoordinationDetector.Params d = CoordinationDetector.Params.DEFAULTS;
+    List<String> traces = f.has(TRACES) ? f.list(TRACES) : d.traces();
+    for (String t : traces) {
+      if (!d.traces().contains(t)) {
+        throw new ChorusException("Unknown trace '" + t + "' in --traces. Known: " + String.join(",", d.traces()) + ".");
+      }
+    }
+    return new CoordinationDetector.Params(
+        f.has(WINDOW_SECONDS) ? f.asLong(WINDOW_SECONDS) : d.windowSeconds(),
+        f.has(MIN_SHARED) ? (int) f.asLong(MIN_SHARED) : d.minShared(),
+        f.has(MIN_SIMILARITY) ? f.asDouble(MIN_SIMILARITY) : d.minSimilarity(),
+        f.has(MAX_TRACE_ACCOUNTS) ? (int) f.asLong(MAX_TRACE_ACCOUNTS) : d.maxTraceAccounts(),
+        f.has(TOP_EDGES) ? (int) f.asLong(TOP_EDGES) : d.topEdges(),
+        traces);
   }
 
   /** The same config reading from other roots (a pipeline's later stages read its output). */
   public JobConfig withInputs(List<String> roots, List<String> labelPaths, List<String> watchlistPaths) {
-    return new JobConfig(roots, output, runDate, model, labelPaths, List.of(), watchlistPaths, format, report, bootstrap, minSupport, seed, flags);
+    return new JobConfig(roots, output, runDate, model, labelPaths, List.of(), watchlistPaths, format, report, bootstrap, minSupport, seed,
+        coordination, flags);
   }
 
   /** Tables named {@code table} under each input root, unless an explicit list was given. */

@@ -498,7 +498,8 @@ public final class SyntheticArchive {
         .select(col("campaign_id_n"), col("sponsor"), explode(sequence(lit(0), lit(CAMPAIGN_TARGETS - 1))).as("t"));
     Dataset<Row> counts = originals.groupBy(col("p_id").as("sponsor")).agg(count("*").as("s_n"));
     Dataset<Row> targets = campaigns.join(counts, "sponsor")
-        .withColumn("p_idx_want", floor(r.u("ctarget", c, col("t")).multiply(col("s_n"))).cast("long"))
+        // Consecutive originals from a random start: distinct targets whenever the sponsor has enough.
+        .withColumn("p_idx_want", pmod(floor(r.u("ctarget", c).multiply(col("s_n"))).cast("long").plus(col("t")), col("s_n")))
         .join(originals, col("sponsor").equalTo(col("p_id")).and(col("p_idx_want").equalTo(col("p_idx"))));
     Dataset<Row> members = pop.filter(col("campaign").isNotNull())
         .select(col("campaign").as("campaign_id_n"), col("account_id"), col("screen_name"), col("id"));

@@ -7,6 +7,7 @@ import io.chorus.io.RunManifest;
 import io.chorus.io.Tables;
 import io.chorus.model.ModelMetadata;
 import io.chorus.schema.AccountScores;
+import io.chorus.schema.Coordination;
 import io.chorus.schema.Accounts;
 import io.chorus.schema.Influence;
 import io.chorus.schema.Posts;
@@ -36,14 +37,18 @@ public final class InfluenceJob {
     Dataset<Row> latest = Tables.readOptional(spark, Accounts.TABLE_SCHEMA, cfg.tablePaths(cfg.accounts(), Accounts.TABLE), d)
         .map(FeatureCalc::latestSnapshot).orElse(null);
     ModelMetadata md = ModelMetadata.read(spark, cfg.model());
+    // Coordination clusters, when the coordination stage ran for this date, mark coordinated amplifiers.
+    Dataset<Row> coordinated = Tables.readOptional(spark, Coordination.CLUSTERS_TABLE_SCHEMA, cfg.tablePaths(List.of(), Coordination.CLUSTERS_TABLE), d)
+        .orElse(null);
+    boolean coordinationRun = coordinated != null;
     Dataset<Row> names = InfluenceMetrics.screenNames(posts, latest);
-    Dataset<Row> events = InfluenceMetrics.withAmplifierFlags(InfluenceMetrics.events(posts, names), scores, null)
+    Dataset<Row> events = InfluenceMetrics.withAmplifierFlags(InfluenceMetrics.events(posts, names), scores, coordinated)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Stages.step(spark, "influence", "account influence and PageRank", () -> Tables.write(
-        InfluenceMetrics.accountInfluence(posts, events, scores, latest, false, PageRank.MAX_ITERATIONS),
+        InfluenceMetrics.accountInfluence(posts, events, scores, latest, coordinationRun, PageRank.MAX_ITERATIONS),
         Influence.ACCOUNT_TABLE_SCHEMA, cfg.output(), d));
     Stages.step(spark, "influence", "topic influence per day", () -> Tables.write(
-        InfluenceMetrics.topicInfluence(posts, events, scores, BotShareEstimator.Rates.of(md), null),
+        InfluenceMetrics.topicInfluence(posts, events, scores, BotShareEstimator.Rates.of(md), coordinated),
         Influence.TOPIC_TABLE_SCHEMA, cfg.output(), d));
     List<String> watchPaths = cfg.tablePaths(cfg.watchlist(), Watchlist.TABLE);
     Dataset<Row> watchlist = Tables.readOptional(spark, Watchlist.TABLE_SCHEMA, watchPaths, d)
@@ -52,7 +57,7 @@ public final class InfluenceJob {
           return spark.createDataFrame(List.of(), Watchlist.SCHEMA);
         });
     Stages.step(spark, "influence", "watchlist influence per day", () -> Tables.write(
-        InfluenceMetrics.watchlistInfluence(posts, events, InfluenceMetrics.resolveWatchlist(watchlist, names), false),
+        InfluenceMetrics.watchlistInfluence(posts, events, InfluenceMetrics.resolveWatchlist(watchlist, names), coordinationRun),
         Influence.WATCHLIST_TABLE_SCHEMA, cfg.output(), d));
     events.unpersist();
     long total = 0;

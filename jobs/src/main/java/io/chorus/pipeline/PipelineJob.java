@@ -1,6 +1,7 @@
 package io.chorus.pipeline;
 
 import io.chorus.config.JobConfig;
+import io.chorus.coordination.CoordinationJob;
 import io.chorus.estimate.EstimateJob;
 import io.chorus.features.FeaturesJob;
 import io.chorus.influence.InfluenceJob;
@@ -16,8 +17,8 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * ingest -> features -> train (when labels exist; otherwise the model at --model is reused) -> score -> estimate ->
- * influence. Later stages read the tables the earlier ones wrote under --output for --run-date.
+ * ingest -> features -> train (when labels exist; otherwise the model at --model is reused) -> score ->
+ * coordination -> estimate -> influence. Later stages read the tables the earlier ones wrote under --output for --run-date.
  */
 public final class PipelineJob {
   private PipelineJob() {}
@@ -36,6 +37,7 @@ public final class PipelineJob {
       manifest.put("model_reused", ModelMetadata.read(spark, cfg.model()).modelId());
     }
     ScoreJob.run(spark, staged, manifest);
+    CoordinationJob.run(spark, staged, manifest);
     EstimateJob.run(spark, staged, manifest);
     InfluenceJob.run(spark, staged, manifest);
   }

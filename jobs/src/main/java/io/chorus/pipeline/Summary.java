@@ -23,9 +23,14 @@ import org.apache.spark.sql.SparkSession;
 public final class Summary {
   static final List<TableSchema> TABLES =
       List.of(Posts.TABLE_SCHEMA, Quarantine.TABLE_SCHEMA, AccountFeatures.TABLE_SCHEMA, AccountScores.TABLE_SCHEMA, BotShare.TABLE_SCHEMA,
-          Influence.ACCOUNT_TABLE_SCHEMA, Influence.TOPIC_TABLE_SCHEMA, Influence.WATCHLIST_TABLE_SCHEMA);
+          Influence.ACCOUNT_TABLE_SCHEMA, Influence.TOPIC_TABLE_SCHEMA, Influence.WATCHLIST_TABLE_SCHEMA,
+          io.chorus.schema.Coordination.EDGES_TABLE_SCHEMA, io.chorus.schema.Coordination.CLUSTERS_TABLE_SCHEMA);
 
   private Summary() {}
+
+  static String percent(Object share) {
+    return share == null ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * (double) share);
+  }
 
   @SuppressWarnings("unchecked")
   public static String render(SparkSession spark, JobConfig cfg, RunManifest manifest, String manifestPath) {
@@ -38,6 +43,8 @@ public final class Summary {
     b.append(String.format(Locale.ROOT, "  rows quarantined  %,d   duplicates dropped %,d   posts kept %,d%n",
         c.getOrDefault("quarantined", 0L), c.getOrDefault("duplicates_dropped", 0L), c.getOrDefault("kept", 0L)));
     b.append(String.format(Locale.ROOT, "  accounts scored   %,d%n", counts.getOrDefault(AccountScores.TABLE, 0L)));
+    b.append(String.format(Locale.ROOT, "  coordinated       %,d accounts in clusters, %,d edges%n",
+        counts.getOrDefault(io.chorus.schema.Coordination.CLUSTERS_TABLE, 0L), counts.getOrDefault(io.chorus.schema.Coordination.EDGES_TABLE, 0L)));
     String d = cfg.runDate();
     List<Row> overall = Tables.read(spark, BotShare.TABLE_SCHEMA, List.of(Tables.tablePath(cfg.output(), BotShare.TABLE_SCHEMA)), d)
         .filter(col(BotShare.SLICE_TYPE).equalTo("overall")).orderBy(BotShare.UNIT, BotShare.METHOD).collectAsList();
@@ -55,9 +62,10 @@ public final class Summary {
     b.append("  top 5 amplified accounts:\n");
     for (Row r : top) {
       Object share = r.getAs(Influence.BOT_AMPLIFICATION_SHARE);
-      b.append(String.format(Locale.ROOT, "    %d. %-32s %,8d amplifications  %s from likely bots%n", (long) r.getAs(Influence.RANK),
+      Object coord = r.getAs(Influence.COORDINATED_AMPLIFICATION_SHARE);
+      b.append(String.format(Locale.ROOT, "    %d. %-32s %,8d amplifications  %s from likely bots, %s coordinated%n", (long) r.getAs(Influence.RANK),
           r.getAs(Influence.SCREEN_NAME) == null ? r.getAs(Influence.ACCOUNT_ID) : "@" + r.getAs(Influence.SCREEN_NAME),
-          (long) r.getAs(Influence.AMPLIFICATIONS_RECEIVED), share == null ? "n/a" : String.format(Locale.ROOT, "%.0f%%", 100 * (double) share)));
+          (long) r.getAs(Influence.AMPLIFICATIONS_RECEIVED), percent(share), percent(coord)));
     }
     b.append("  tables:\n");
     for (TableSchema t : TABLES) {

@@ -17,6 +17,8 @@ public final class Schemas {
           Influence.ACCOUNT_TABLE_SCHEMA,
           Influence.TOPIC_TABLE_SCHEMA,
           Influence.WATCHLIST_TABLE_SCHEMA,
+          Coordination.EDGES_TABLE_SCHEMA,
+          Coordination.CLUSTERS_TABLE_SCHEMA,
           Truth.ACCOUNTS_TABLE_SCHEMA,
           Truth.BOT_SHARE_TABLE_SCHEMA);
 

@@ -28,7 +28,7 @@ class IngestJobTest extends SparkTestBase {
 
   static JobConfig config(Path in, Path out) {
     return new JobConfig(List.of(in.toString()), out.toString(), DAY, out + "/_model", List.of(), List.of(), List.of(),
-        IngestJob.FORMAT_CANONICAL, null, 10, 100, 42, Map.of());
+        IngestJob.FORMAT_CANONICAL, null, 10, 100, 42, io.chorus.coordination.CoordinationDetector.Params.DEFAULTS, Map.of());
   }
 
   /** Each fixture row with the reason code ingest must give it (null: kept). */

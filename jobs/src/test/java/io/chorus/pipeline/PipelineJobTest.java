@@ -36,12 +36,12 @@ class PipelineJobTest extends SparkTestBase {
 
   static JobConfig config(String runDate) {
     return new JobConfig(List.of(tmp.resolve("archive").toString()), out.toString(), runDate, out + "/_model", List.of(), List.of(), List.of(),
-        "canonical-parquet", null, 50, 100, 42, Map.of());
+        "canonical-parquet", null, 50, 100, 42, io.chorus.coordination.CoordinationDetector.Params.DEFAULTS, Map.of());
   }
 
   @BeforeAll
   static void generateAndRun() {
-    gen = new GenerateConfig(tmp.resolve("archive").toString(), 1500, 20000, 0.15, 42, 7, LocalDate.parse("2024-03-01"), 0.003, Map.of());
+    gen = new GenerateConfig(tmp.resolve("archive").toString(), 3000, 40000, 0.15, 42, 14, LocalDate.parse("2024-03-01"), 0.003, Map.of());
     GenerateJob.run(spark, gen);
     out = tmp.resolve("out");
     manifest = new RunManifest("pipeline", DAY, Map.of());
@@ -56,8 +56,8 @@ class PipelineJobTest extends SparkTestBase {
   @Test
   void generatorHitsItsTargetsAndPlantsEveryKind() {
     long posts = archive("posts").count();
-    assertThat(posts).isBetween(19_000L, 21_000L);
-    assertThat(archive("accounts").count()).isEqualTo(1500L);
+    assertThat(posts).isBetween(38_000L, 42_000L);
+    assertThat(archive("accounts").count()).isEqualTo(3000L);
     List<String> kinds = archive("truth/" + Truth.ACCOUNTS_TABLE).select(Truth.KIND).distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(kinds).containsExactlyInAnyOrder(SyntheticArchive.HUMAN, SyntheticArchive.OFFICIAL, SyntheticArchive.SPAM,
         SyntheticArchive.AMPLIFIER, SyntheticArchive.FAKE, SyntheticArchive.CYBORG);
@@ -121,6 +121,30 @@ class PipelineJobTest extends SparkTestBase {
         .filter("slice_type = 'overall' and unit = 'accounts' and method = 'PACC'").first();
     assertThat(pacc.<Double>getAs("estimate")).isCloseTo(truth, within(0.06));
     assertThat(pacc.<Double>getAs("ci_low")).isLessThanOrEqualTo(pacc.getAs("estimate"));
+  }
+
+  /**
+   * Acceptance of issue 6 on planted campaigns: account-level precision and recall of cluster
+   * membership against campaign membership, and the share of organic humans flagged.
+   */
+  @Test
+  void coordinationFindsThePlantedCampaigns() {
+    Dataset<Row> truth = archive("truth/" + Truth.ACCOUNTS_TABLE);
+    Dataset<Row> flagged = Tables.read(spark, io.chorus.schema.Coordination.CLUSTERS_TABLE_SCHEMA, List.of(out.resolve("coordination_clusters").toString()), DAY)
+        .select("account_id").distinct();
+    Dataset<Row> joined = truth.join(flagged.withColumn("flagged", org.apache.spark.sql.functions.lit(true)), new String[] {"account_id"}, "left");
+    long tp = joined.filter("campaign_id is not null and flagged").count();
+    long fp = joined.filter("campaign_id is null and flagged").count();
+    long fn = joined.filter("campaign_id is not null and flagged is null").count();
+    long humans = joined.filter("kind = 'human'").count();
+    long humansFlagged = joined.filter("kind = 'human' and flagged").count();
+    double precision = tp / (double) (tp + fp);
+    double recall = tp / (double) (tp + fn);
+    System.out.printf("coordination on the test archive: tp=%d fp=%d fn=%d precision=%.3f recall=%.3f humans flagged %d/%d%n",
+        tp, fp, fn, precision, recall, humansFlagged, humans);
+    assertThat(precision).isGreaterThanOrEqualTo(0.95);
+    assertThat(recall).isGreaterThanOrEqualTo(0.90);
+    assertThat(humansFlagged / (double) humans).isLessThanOrEqualTo(0.01);
   }
 
   @Test

@@ -72,6 +72,6 @@ class SchemaFilesTest {
   void outputTableNamesAreTheFixedOnes() {
     assertThat(Schemas.ALL.stream().filter(t -> t.kind() == TableSchema.Kind.OUTPUT).map(TableSchema::name))
         .containsExactlyInAnyOrder("quarantine", "account_features", "account_scores", "bot_share", "account_influence",
-            "topic_influence", "watchlist_influence");
+            "topic_influence", "watchlist_influence", "coordination_edges", "coordination_clusters");
   }
 }

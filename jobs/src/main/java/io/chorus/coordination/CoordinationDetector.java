@@ -1,0 +1,221 @@
+package io.chorus.coordination;
+
+import static io.chorus.schema.Coordination.*;
+import static org.apache.spark.sql.functions.array_join;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.unix_seconds;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.chorus.schema.AccountScores;
+import io.chorus.schema.Posts;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Coordinated behaviour after Pacheco et al., "Uncovering Coordinated Networks on Social Media"
+ * (ICWSM 2021): a bipartite account-trace network, TF-IDF weights, projection onto account pairs by
+ * cosine similarity, an edge filter, and clusters as connected components.
+ *
+ * <p>A trace is an item plus a time bucket. For co-repost, co-link and co-text the bucket is the
+ * window ({@code windowSeconds}) counted from the item's first occurrence, as CooRnet's coordination
+ * interval does: accounts that share within the same window of the item share the trace. Hashtag
+ * sequences use the UTC day. Guards against the quadratic blow-up of viral items: a trace shared by
+ * more than {@code maxTraceAccounts} accounts is dropped (it is popularity, not coordination, and
+ * would emit that many squared pairs); TF-IDF weighting makes common traces count less; edges need
+ * {@code minShared} shared traces and cosine at least {@code minSimilarity}; each account keeps its
+ * {@code topEdges} strongest edges.
+ */
+public final class CoordinationDetector {
+  static final String TRACE_KEY = "trace_key";
+  static final String TS = "_ts";
+
+  /** Detector settings; {@link #DEFAULTS} documents the defaults. */
+  public record Params(long windowSeconds, int minShared, double minSimilarity, int maxTraceAccounts, int topEdges, List<String> traces) {
+    public static final Params DEFAULTS = new Params(60, 3, 0.3, 500, 50, List.of(CO_REPOST, CO_LINK, CO_TEXT, HASHTAG_SEQUENCE));
+    /** Normalised texts shorter than this are too generic to be a co-text trace. */
+    public static final int MIN_TEXT_CHARS = 25;
+  }
+
+  private CoordinationDetector() {}
+
+  /** Bucket of the window since the first occurrence of the item on its platform. */
+  static Column bucketSinceFirst(String itemCol, long windowSeconds) {
+    Column t = unix_seconds(col(Posts.CREATED_AT));
+    Column first = min(t).over(Window.partitionBy(col(Posts.PLATFORM), col(itemCol)));
+    return floor(t.minus(first).divide(windowSeconds)).cast("long");
+  }
+
+  static Dataset<Row> keyed(Dataset<Row> items, String trace, String itemCol, long windowSeconds) {
+    return items.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), lit(trace).as(TRACE),
+        concat_ws("|", col(itemCol).cast("string"), bucketSinceFirst(itemCol, windowSeconds).cast("string")).as(TRACE_KEY), col(Posts.CREATED_AT));
+  }
+
+  /** Lower case, no URLs, no leading "RT @name:", single spaces. */
+  public static Column normaliseText(Column text) {
+    Column t = lower(text);
+    t = regexp_replace(t, "^rt @[a-z0-9_]+:\\s*", "");
+    t = regexp_replace(t, "https?://\\S+", "");
+    t = regexp_replace(t, "\\s+", " ");
+    return trim(t);
+  }
+
+  /** Scheme, www., query, fragment and trailing slash removed; lower case. */
+  public static Column normaliseUrl(Column url) {
+    Column u = lower(url);
+    u = regexp_replace(u, "^[a-z]+://", "");
+    u = regexp_replace(u, "^www\\.", "");
+    u = regexp_replace(u, "[?#].*$", "");
+    return regexp_replace(u, "/+$", "");
+  }
+
+  /** (platform, account_id, trace, trace_key, created_at) for every enabled trace type. */
+  public static Dataset<Row> traces(Dataset<Row> posts, Params p) {
+    List<Dataset<Row>> parts = new ArrayList<>();
+    if (p.traces().contains(CO_REPOST)) {
+      parts.add(keyed(posts.filter(col(Posts.KIND).equalTo(Posts.KIND_REPOST).and(col(Posts.PARENT_POST_ID).isNotNull())),
+          CO_REPOST, Posts.PARENT_POST_ID, p.windowSeconds()));
+    }
+    if (p.traces().contains(CO_LINK)) {
+      Dataset<Row> links = posts.filter(col(Posts.KIND).notEqual(Posts.KIND_REPOST))
+          .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.CREATED_AT), explode(col(Posts.URLS)).as("_url"))
+          .withColumn("_item", normaliseUrl(col("_url"))).filter(length(col("_item")).gt(0));
+      parts.add(keyed(links, CO_LINK, "_item", p.windowSeconds()));
+    }
+    if (p.traces().contains(CO_TEXT)) {
+      // Reposts with a known parent are co-repost's business; reposts without one (e.g. the IRA
+      // archive, where a retweet does not name its original) are compared by text.
+      Dataset<Row> texts = posts.filter(col(Posts.KIND).notEqual(Posts.KIND_REPOST).or(col(Posts.PARENT_POST_ID).isNull()))
+          .withColumn("_norm", normaliseText(col(Posts.TEXT)))
+          .filter(length(col("_norm")).geq(Params.MIN_TEXT_CHARS))
+          .withColumn("_item", xxhash64(col("_norm")));
+      parts.add(keyed(texts, CO_TEXT, "_item", p.windowSeconds()));
+    }
+    if (p.traces().contains(HASHTAG_SEQUENCE)) {
+      parts.add(posts.filter(size(col(Posts.HASHTAGS)).geq(2))
+          .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), lit(HASHTAG_SEQUENCE).as(TRACE),
+              concat_ws("|", to_date(col(Posts.CREATED_AT)).cast("string"), array_join(col(Posts.HASHTAGS), ",")).as(TRACE_KEY),
+              col(Posts.CREATED_AT)));
+    }
+    return parts.stream().reduce(Dataset::unionByName)
+        .orElseThrow(() -> new io.chorus.ChorusException("No coordination trace enabled. Fix: enable at least one of " + Params.DEFAULTS.traces()));
+  }
+
+  /** The bipartite projection: filtered, weighted account pairs per trace type. */
+  public static Dataset<Row> edges(Dataset<Row> traces, Params p) {
+    Dataset<Row> t = traces.groupBy(PLATFORM, TRACE, TRACE_KEY, Posts.ACCOUNT_ID)
+        .agg(min(Posts.CREATED_AT).as("_first"), max(Posts.CREATED_AT).as("_last"));
+    Dataset<Row> df = t.groupBy(PLATFORM, TRACE, TRACE_KEY).agg(count(lit(1)).as("_df"));
+    Dataset<Row> nAccounts = t.groupBy(PLATFORM, TRACE).agg(count_distinct(col(Posts.ACCOUNT_ID)).as("_n"));
+    Dataset<Row> weighted = t.join(df, new String[] {PLATFORM, TRACE, TRACE_KEY})
+        .filter(col("_df").between(2, p.maxTraceAccounts()))
+        .join(nAccounts, new String[] {PLATFORM, TRACE})
+        .withColumn("_w", log(col("_n").divide(col("_df"))))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> norms = weighted.groupBy(PLATFORM, TRACE, Posts.ACCOUNT_ID).agg(sqrt(sum(col("_w").multiply(col("_w")))).as("_norm"));
+    Dataset<Row> a = weighted.select(col(PLATFORM), col(TRACE), col(TRACE_KEY), col(Posts.ACCOUNT_ID).as(ACCOUNT_A), col("_w"), col("_first").as("_fa"), col("_last").as("_la"));
+    Dataset<Row> b = weighted.select(col(PLATFORM), col(TRACE), col(TRACE_KEY), col(Posts.ACCOUNT_ID).as(ACCOUNT_B), col("_w").as("_wb"), col("_first").as("_fb"), col("_last").as("_lb"));
+    Dataset<Row> pairs = a.join(b, new String[] {PLATFORM, TRACE, TRACE_KEY}).filter(col(ACCOUNT_A).lt(col(ACCOUNT_B)))
+        .groupBy(PLATFORM, TRACE, ACCOUNT_A, ACCOUNT_B)
+        .agg(count(lit(1)).as(N_SHARED), sum(col("_w").multiply(col("_wb"))).as("_dot"),
+            min(least(col("_fa"), col("_fb"))).as(FIRST_SEEN), max(greatest(col("_la"), col("_lb"))).as(LAST_SEEN))
+        .filter(col(N_SHARED).geq(p.minShared()));
+    Dataset<Row> scored = pairs
+        .join(norms.withColumnRenamed(Posts.ACCOUNT_ID, ACCOUNT_A).withColumnRenamed("_norm", "_na"), new String[] {PLATFORM, TRACE, ACCOUNT_A})
+        .join(norms.withColumnRenamed(Posts.ACCOUNT_ID, ACCOUNT_B).withColumnRenamed("_norm", "_nb"), new String[] {PLATFORM, TRACE, ACCOUNT_B})
+        .withColumn(WEIGHT, least(lit(1.0), col("_dot").divide(col("_na").multiply(col("_nb")))))
+        .filter(col(WEIGHT).geq(p.minSimilarity()));
+    Column rankA = row_number().over(Window.partitionBy(PLATFORM, TRACE, ACCOUNT_A).orderBy(col(WEIGHT).desc(), col(ACCOUNT_B)));
+    Column rankB = row_number().over(Window.partitionBy(PLATFORM, TRACE, ACCOUNT_B).orderBy(col(WEIGHT).desc(), col(ACCOUNT_A)));
+    return scored.withColumn("_ra", rankA).withColumn("_rb", rankB)
+        .filter(col("_ra").leq(p.topEdges()).or(col("_rb").leq(p.topEdges())))
+        .select(ACCOUNT_A, ACCOUNT_B, PLATFORM, TRACE, WEIGHT, N_SHARED, FIRST_SEEN, LAST_SEEN);
+  }
+
+  /**
+   * Connected components of the edge graph (all trace types together) by min-label propagation on
+   * co-partitioned pair RDDs; iterations equal the largest component's diameter. Returns
+   * (platform, account_id, cluster_id) where the cluster id is the smallest member key.
+   */
+  public static Dataset<Row> components(Dataset<Row> edges) {
+    SparkSession spark = edges.sparkSession();
+    JavaPairRDD<String, String> links = edges.select(concat_ws("\u0001", col(PLATFORM), col(ACCOUNT_A)), concat_ws("\u0001", col(PLATFORM), col(ACCOUNT_B)))
+        .distinct().javaRDD()
+        .flatMapToPair(r -> List.of(new Tuple2<>(r.getString(0), r.getString(1)), new Tuple2<>(r.getString(1), r.getString(0))).iterator());
+    org.apache.spark.HashPartitioner partitioner = new org.apache.spark.HashPartitioner(Math.max(1, spark.sparkContext().defaultParallelism()));
+    links = links.partitionBy(partitioner).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaPairRDD<String, String> labels = links.keys().distinct().mapToPair(k -> new Tuple2<>(k, k)).partitionBy(partitioner)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    for (int i = 0; i < 1000; i++) {
+      JavaPairRDD<String, String> offered = links.join(labels).mapToPair(t -> new Tuple2<>(t._2()._1(), t._2()._2()))
+          .reduceByKey(partitioner, (x, y) -> x.compareTo(y) <= 0 ? x : y);
+      JavaPairRDD<String, Tuple2<String, String>> both = labels.join(offered);
+      JavaPairRDD<String, String> next = both.mapValues(t -> t._1().compareTo(t._2()) <= 0 ? t._1() : t._2())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      next.rdd().localCheckpoint();
+      long changed = next.join(labels).filter(t -> !t._2()._1().equals(t._2()._2())).count();
+      labels.unpersist();
+      labels = next;
+      if (changed == 0) {
+        break;
+      }
+    }
+    StructType schema = new StructType().add("_k", DataTypes.StringType).add("_label", DataTypes.StringType);
+    Dataset<Row> out = spark.createDataFrame(labels.map(t -> RowFactory.create(t._1(), t._2())), schema)
+        .select(org.apache.spark.sql.functions.split(col("_k"), "\u0001").as("_kp"), col("_label"))
+        .select(org.apache.spark.sql.functions.element_at(col("_kp"), 1).as(PLATFORM), org.apache.spark.sql.functions.element_at(col("_kp"), 2).as(ACCOUNT_ID),
+            org.apache.spark.sql.functions.concat(lit("cl-"), org.apache.spark.sql.functions.substring_index(col("_label"), "\u0001", -1)).as(CLUSTER_ID))
+        .localCheckpoint();
+    links.unpersist();
+    labels.unpersist();
+    return out;
+  }
+
+  /** One row per cluster member with its traces, the cluster size, mean bot probability and activity span. */
+  public static Dataset<Row> clusters(Dataset<Row> edges, Dataset<Row> components, Dataset<Row> scoresOrNull) {
+    Dataset<Row> ends = edges.select(col(PLATFORM), col(ACCOUNT_A).as(ACCOUNT_ID), col(TRACE), col(FIRST_SEEN), col(LAST_SEEN))
+        .unionByName(edges.select(col(PLATFORM), col(ACCOUNT_B).as(ACCOUNT_ID), col(TRACE), col(FIRST_SEEN), col(LAST_SEEN)));
+    Dataset<Row> perMember = ends.groupBy(PLATFORM, ACCOUNT_ID)
+        .agg(org.apache.spark.sql.functions.sort_array(collect_set(TRACE)).as(TRACES), min(FIRST_SEEN).as("_f"), max(LAST_SEEN).as("_l"))
+        .join(components, new String[] {PLATFORM, ACCOUNT_ID});
+    Dataset<Row> withScores = scoresOrNull == null ? perMember.withColumn("_p", lit(null).cast("double"))
+        : perMember.join(scoresOrNull.select(col(AccountScores.PLATFORM), col(AccountScores.ACCOUNT_ID), col(AccountScores.BOT_PROBABILITY).as("_p")),
+            new String[] {PLATFORM, ACCOUNT_ID}, "left");
+    Dataset<Row> perCluster = withScores.groupBy(PLATFORM, CLUSTER_ID)
+        .agg(count(lit(1)).as(CLUSTER_SIZE), avg("_p").as(MEAN_BOT_PROBABILITY), min("_f").as(FIRST_ACTIVITY), max("_l").as(LAST_ACTIVITY));
+    return withScores.join(perCluster, new String[] {PLATFORM, CLUSTER_ID})
+        .select(CLUSTER_ID, ACCOUNT_ID, PLATFORM, TRACES, CLUSTER_SIZE, MEAN_BOT_PROBABILITY, FIRST_ACTIVITY, LAST_ACTIVITY);
+  }
+}

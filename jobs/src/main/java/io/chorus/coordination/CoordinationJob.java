@@ -1,0 +1,42 @@
+package io.chorus.coordination;
+
+import io.chorus.config.JobConfig;
+import io.chorus.io.RunManifest;
+import io.chorus.io.Tables;
+import io.chorus.schema.AccountScores;
+import io.chorus.schema.Coordination;
+import io.chorus.schema.Posts;
+import io.chorus.spark.Stages;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes coordination_edges and coordination_clusters from canonical posts (and account_scores when present). */
+public final class CoordinationJob {
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinationJob.class);
+
+  private CoordinationJob() {}
+
+  public static void run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
+    LOG.info("Starting coordination with {}", cfg);
+    Stages.Timer timer = Stages.start("coordination");
+    String d = cfg.runDate();
+    Dataset<Row> posts = Tables.read(spark, Posts.TABLE_SCHEMA, cfg.tablePaths(List.of(), Posts.TABLE), d);
+    Dataset<Row> scores = Tables.readOptional(spark, AccountScores.TABLE_SCHEMA, cfg.tablePaths(List.of(), AccountScores.TABLE), d).orElse(null);
+    CoordinationDetector.Params p = cfg.coordination();
+    Stages.step(spark, "coordination", "traces, TF-IDF projection and edge filter", () ->
+        Tables.write(CoordinationDetector.edges(CoordinationDetector.traces(posts, p), p), Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d));
+    Dataset<Row> edges = Tables.read(spark, Coordination.EDGES_TABLE_SCHEMA, List.of(Tables.tablePath(cfg.output(), Coordination.EDGES_TABLE_SCHEMA)), d);
+    Dataset<Row> components = Stages.step(spark, "coordination", "connected components", () -> CoordinationDetector.components(edges));
+    Stages.step(spark, "coordination", "clusters", () ->
+        Tables.write(CoordinationDetector.clusters(edges, components, scores), Coordination.CLUSTERS_TABLE_SCHEMA, cfg.output(), d));
+    long nEdges = edges.count();
+    long members = Tables.read(spark, Coordination.CLUSTERS_TABLE_SCHEMA, List.of(Tables.tablePath(cfg.output(), Coordination.CLUSTERS_TABLE_SCHEMA)), d).count();
+    manifest.count(Coordination.EDGES_TABLE, nEdges);
+    manifest.count(Coordination.CLUSTERS_TABLE, members);
+    timer.done(posts.count(), nEdges + members);
+  }
+}
