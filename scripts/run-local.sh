@@ -3,7 +3,7 @@
 # pipeline on it with Spark local[*] into ./out, and prints where the tables went.
 #   scripts/run-local.sh [extra pipeline flags, e.g. --run-date 2024-03-15]
 # Environment: CHORUS_SAMPLE (./sample-data), CHORUS_OUT (./out),
-# CHORUS_SAMPLE_ACCOUNTS (20000), CHORUS_SAMPLE_POSTS (300000).
+# CHORUS_SAMPLE_ACCOUNTS (20000), CHORUS_SAMPLE_POSTS (250000).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CHORUS_ROOT"
@@ -12,6 +12,6 @@ out="${CHORUS_OUT:-./out}"
 if [ ! -f "$sample/posts/_SUCCESS" ]; then
   chorus_log "generating the sample archive in $sample"
   scripts/chorus generate --output "$sample" \
-    --accounts "${CHORUS_SAMPLE_ACCOUNTS:-20000}" --posts "${CHORUS_SAMPLE_POSTS:-300000}"
+    --accounts "${CHORUS_SAMPLE_ACCOUNTS:-20000}" --posts "${CHORUS_SAMPLE_POSTS:-250000}"
 fi
 scripts/chorus pipeline --input "$sample" --output "$out" "$@"

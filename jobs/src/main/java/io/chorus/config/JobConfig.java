@@ -113,7 +113,7 @@ public record JobConfig(
       FlagSpec.value(FORMAT, "canonical-parquet", "Input layout: canonical-parquet");
   public static final FlagSpec REPORT_FLAG = FlagSpec.value(REPORT, "", "Write a JSON report to this path");
   public static final FlagSpec BOOTSTRAP_FLAG =
-      FlagSpec.value(BOOTSTRAP, "200", "Bootstrap replicates for bot-share confidence intervals");
+      FlagSpec.value(BOOTSTRAP, "100", "Bootstrap replicates for bot-share confidence intervals");
   public static final FlagSpec MIN_SUPPORT_FLAG =
       FlagSpec.value(MIN_SUPPORT, "100", "Slices with fewer accounts are flagged low_support");
   public static final FlagSpec SEED_FLAG = FlagSpec.value(SEED, "42", "Seed for splits and bootstrap");
@@ -142,7 +142,7 @@ public record JobConfig(
         f.has(WATCHLIST) ? f.list(WATCHLIST) : List.of(),
         f.has(FORMAT) ? f.get(FORMAT) : "canonical-parquet",
         f.has(REPORT) && !f.get(REPORT).isBlank() ? f.get(REPORT) : null,
-        f.has(BOOTSTRAP) ? (int) f.asLong(BOOTSTRAP) : 200,
+        f.has(BOOTSTRAP) ? (int) f.asLong(BOOTSTRAP) : 100,
         f.has(MIN_SUPPORT) ? f.asLong(MIN_SUPPORT) : 100,
         f.has(SEED) ? f.asLong(SEED) : 42,
         coordination(f),

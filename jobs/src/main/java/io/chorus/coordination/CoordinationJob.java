@@ -29,12 +29,12 @@ public final class CoordinationJob {
     CoordinationDetector.Params p = cfg.coordination();
     Stages.step(spark, "coordination", "traces, TF-IDF projection and edge filter", () ->
         Tables.write(CoordinationDetector.edges(CoordinationDetector.traces(posts, p), p), Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d));
-    Dataset<Row> edges = Tables.read(spark, Coordination.EDGES_TABLE_SCHEMA, List.of(Tables.tablePath(cfg.output(), Coordination.EDGES_TABLE_SCHEMA)), d);
+    Dataset<Row> edges = Tables.readWritten(spark, Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d);
     Dataset<Row> components = Stages.step(spark, "coordination", "connected components", () -> CoordinationDetector.components(edges));
     Stages.step(spark, "coordination", "clusters", () ->
         Tables.write(CoordinationDetector.clusters(edges, components, scores), Coordination.CLUSTERS_TABLE_SCHEMA, cfg.output(), d));
     long nEdges = edges.count();
-    long members = Tables.read(spark, Coordination.CLUSTERS_TABLE_SCHEMA, List.of(Tables.tablePath(cfg.output(), Coordination.CLUSTERS_TABLE_SCHEMA)), d).count();
+    long members = Tables.countWritten(spark, Coordination.CLUSTERS_TABLE_SCHEMA, cfg.output(), d);
     manifest.count(Coordination.EDGES_TABLE, nEdges);
     manifest.count(Coordination.CLUSTERS_TABLE, members);
     timer.done(posts.count(), nEdges + members);

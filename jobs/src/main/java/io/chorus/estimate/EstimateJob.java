@@ -29,7 +29,7 @@ public final class EstimateJob {
     Dataset<Row> share = BotShareEstimator.estimate(scores, posts, BotShareEstimator.Rates.of(md), cfg.bootstrap(), cfg.seed(), cfg.minSupport());
     Stages.step(spark, "estimate", cfg.bootstrap() + " bootstrap replicates per slice", () ->
         Tables.write(share, BotShare.TABLE_SCHEMA, cfg.output(), cfg.runDate()));
-    long rows = Tables.read(spark, BotShare.TABLE_SCHEMA, java.util.List.of(Tables.tablePath(cfg.output(), BotShare.TABLE_SCHEMA)), cfg.runDate()).count();
+    long rows = Tables.countWritten(spark, BotShare.TABLE_SCHEMA, cfg.output(), cfg.runDate());
     manifest.count(BotShare.TABLE, rows);
     timer.done(scores.count(), rows);
     return rows;

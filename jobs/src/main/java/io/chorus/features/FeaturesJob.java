@@ -29,7 +29,7 @@ public final class FeaturesJob {
     manifest.input("features.posts", postPaths);
     Dataset<Row> features = FeatureCalc.compute(posts, accounts);
     Stages.step(spark, "features", "per-account aggregates", () -> Tables.write(features, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate()));
-    long rows = Tables.read(spark, AccountFeatures.TABLE_SCHEMA, java.util.List.of(Tables.tablePath(cfg.output(), AccountFeatures.TABLE_SCHEMA)), cfg.runDate()).count();
+    long rows = Tables.countWritten(spark, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate());
     manifest.count(AccountFeatures.TABLE, rows);
     timer.done(posts.count(), rows);
     return rows;

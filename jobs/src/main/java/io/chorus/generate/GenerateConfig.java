@@ -35,7 +35,7 @@ public record GenerateConfig(
       List.of(
           FlagSpec.value("output", "./sample-data", "Folder to write the archive to"),
           FlagSpec.value("accounts", "20000", "Accounts to generate"),
-          FlagSpec.value("posts", "300000", "Target number of posts"),
+          FlagSpec.value("posts", "250000", "Target number of posts"),
           FlagSpec.value("bot-share", "0.15", "Share of ordinary accounts that are bots (Varol et al. 2017 estimate 9-15%)"),
           FlagSpec.value("seed", "42", "Seed; same config, same archive"),
           FlagSpec.value("days", "14", "Days covered"),

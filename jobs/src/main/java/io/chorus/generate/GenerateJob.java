@@ -38,13 +38,13 @@ public final class GenerateJob {
     // Clean posts are materialised once: they feed both the published (dirtied) posts and the truth.
     String cleanPath = out + "/truth/clean_posts";
     Stages.step(spark, "generate", "posts", () -> archive.posts(pop).write().mode("overwrite").parquet(cleanPath));
+    spark.catalog().clearCache();
     Dataset<Row> clean = spark.read().parquet(cleanPath);
     Stages.step(spark, "generate", "planted ingest defects", () -> Tables.writePlain(archive.withDefects(clean), Posts.TABLE_SCHEMA, out));
     Stages.step(spark, "generate", "truth bot share", () -> Tables.writePlain(
         SyntheticArchive.truthBotShare(clean, spark.read().parquet(out + "/truth/" + Truth.ACCOUNTS_TABLE)), Truth.BOT_SHARE_TABLE_SCHEMA, out + "/truth"));
-    long accounts = pop.count();
+    long accounts = spark.read().parquet(out + "/" + Accounts.TABLE).count();
     long posts = spark.read().parquet(out + "/" + Posts.TABLE).count();
-    pop.unpersist();
     manifest.count(Accounts.TABLE, accounts);
     manifest.count(Posts.TABLE, posts);
     manifest.put("campaigns", archive.campaigns());

@@ -524,8 +524,9 @@ public final class SyntheticArchive {
 
   /** Canonical posts (clean, before planted defects). */
   public Dataset<Row> posts(Dataset<Row> popWithCounts) {
-    Dataset<Row> planned = plannedPosts(popWithCounts);
-    Dataset<Row> originals = originalsIndex(planned);
+    // Persisted: originals, parent lookups and campaigns all read the planned posts.
+    Dataset<Row> planned = plannedPosts(popWithCounts).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> originals = originalsIndex(planned).persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> all = resolveParents(planned, originals).unionByName(campaignPosts(popWithCounts, originals));
     return all.select(
         col("post_id").as(Posts.POST_ID),

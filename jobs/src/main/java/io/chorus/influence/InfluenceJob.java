@@ -62,7 +62,7 @@ public final class InfluenceJob {
     events.unpersist();
     long total = 0;
     for (TableSchema t : List.of(Influence.ACCOUNT_TABLE_SCHEMA, Influence.TOPIC_TABLE_SCHEMA, Influence.WATCHLIST_TABLE_SCHEMA)) {
-      long rows = Tables.read(spark, t, List.of(Tables.tablePath(cfg.output(), t)), d).count();
+      long rows = Tables.countWritten(spark, t, cfg.output(), d);
       manifest.count(t.name(), rows);
       total += rows;
     }

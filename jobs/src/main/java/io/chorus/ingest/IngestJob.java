@@ -68,7 +68,9 @@ public final class IngestJob {
     Validation.requireColumns(rawPosts, Posts.TABLE_SCHEMA, String.join(", ", postPaths));
     Dataset<Row> checked =
         Validation.checkPosts(withProvenance(rawPosts), Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> marked = Validation.markDuplicates(checked.filter(col(Validation.REASON_CODE).isNull()));
+    // Persisted: the write of kept posts and the duplicate count both read it (the dedupe window runs once).
+    Dataset<Row> marked =
+        Validation.markDuplicates(checked.filter(col(Validation.REASON_CODE).isNull())).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> kept = Validation.flagMissingParents(marked.filter(col("_dup_rank").equalTo(1)));
     Stages.step(spark, "ingest", "write canonical posts", () -> Tables.write(kept, Posts.TABLE_SCHEMA, cfg.output(), runDate));
 
@@ -87,7 +89,7 @@ public final class IngestJob {
       quarantine = quarantine.unionByName(Validation.quarantined(checkedAccounts, Accounts.TABLE));
       long read = Stages.step(spark, "ingest", "count accounts read", checkedAccounts::count);
       long rejected = checkedAccounts.filter(col(Validation.REASON_CODE).isNotNull()).count();
-      accountsKept = Tables.read(spark, Accounts.TABLE_SCHEMA, java.util.List.of(cfg.output() + "/" + Accounts.TABLE), runDate).count();
+      accountsKept = Tables.countWritten(spark, Accounts.TABLE_SCHEMA, cfg.output(), runDate);
       Conservation ac = new Conservation(read, accountsKept, rejected, read - rejected - accountsKept);
       manifest.put("ingest_accounts_conservation", ac.asMap());
     } else {
@@ -98,11 +100,12 @@ public final class IngestJob {
 
     Conservation c = Stages.step(spark, "ingest", "conservation counts", () -> new Conservation(
         checked.count(),
-        Tables.read(spark, Posts.TABLE_SCHEMA, java.util.List.of(cfg.output() + "/" + Posts.TABLE), runDate).count(),
+        Tables.countWritten(spark, Posts.TABLE_SCHEMA, cfg.output(), runDate),
         checked.filter(col(Validation.REASON_CODE).isNotNull()).count(),
         marked.filter(col("_dup_rank").gt(1)).count()));
     checked.unpersist();
-    long quarantinedTotal = Tables.read(spark, Quarantine.TABLE_SCHEMA, java.util.List.of(cfg.output() + "/" + Quarantine.TABLE), runDate).count();
+    marked.unpersist();
+    long quarantinedTotal = Tables.countWritten(spark, Quarantine.TABLE_SCHEMA, cfg.output(), runDate);
     manifest.put("ingest_conservation", c.asMap());
     manifest.count(Posts.TABLE, c.kept());
     manifest.count(Accounts.TABLE, accountsKept);

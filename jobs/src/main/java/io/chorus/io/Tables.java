@@ -157,6 +157,16 @@ public final class Tables {
     conformed.write().mode(SaveMode.Overwrite).parquet(partitionPath(tablePath(root, table), runDate));
   }
 
+  /** The run's partition of a table this run wrote under {@code root}. */
+  public static Dataset<Row> readWritten(SparkSession spark, TableSchema table, String root, String runDate) {
+    return read(spark, table, List.of(tablePath(root, table)), runDate);
+  }
+
+  /** Rows in the run's partition of a table this run wrote: counts reported are counts written. */
+  public static long countWritten(SparkSession spark, TableSchema table, String root, String runDate) {
+    return readWritten(spark, table, root, runDate).count();
+  }
+
   /** Writes an unpartitioned table (generator output). */
   public static void writePlain(Dataset<Row> df, TableSchema table, String root) {
     conform(df, table, "(computed)").write().mode(SaveMode.Overwrite).parquet(tablePath(root, table));

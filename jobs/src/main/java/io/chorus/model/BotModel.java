@@ -108,8 +108,8 @@ public final class BotModel {
   public record Trained(PipelineModel model, ModelMetadata metadata) {}
 
   /**
-   * Measures the error rates on a hashed holdout fold, then fits the final model on every labeled
-   * account.
+   * Fits on four hashed folds and measures the error rates on the fifth. The measured model is the
+   * one saved: bot-share correction needs the error rates of the model that actually scores.
    */
   public static Trained train(Dataset<Row> labeled, long seed) {
     Dataset<Row> fold = labeled.withColumn("_fold", pmod(xxhash64(col(AccountFeatures.ACCOUNT_ID), lit(seed)), lit(HOLDOUT_FOLDS)));
@@ -137,9 +137,8 @@ public final class BotModel {
       throw new ChorusException("The holdout fold has no " + (positives == 0 ? "bots" : "humans") + ": label more accounts of that class.");
     }
     double auc = new BinaryClassificationEvaluator().setLabelCol(LABEL).setRawPredictionCol(PROBABILITY).evaluate(scored);
-    PipelineModel finalModel = pipeline(seed).fit(labeled);
-    long trainBots = labeled.filter(y.equalTo(1.0)).count();
-    long trainAll = labeled.count();
+    long trainBots = trainPart.filter(y.equalTo(1.0)).count();
+    long trainAll = trainPart.count();
     Map<String, String> params = new LinkedHashMap<>();
     params.put("algorithm", "random_forest");
     params.put("trees", String.valueOf(TREES));
@@ -153,7 +152,7 @@ public final class BotModel {
             id, Instant.now().toString(), List.copyOf(AccountFeatures.FEATURE_COLUMNS), trainAll, trainBots, positives, negatives, THRESHOLD,
             r.getLong(2) / (double) positives, r.getLong(3) / (double) negatives, r.getDouble(4), r.getDouble(5),
             r.isNullAt(6) ? 0 : r.getDouble(6), r.isNullAt(7) ? 0 : r.getDouble(7), auc, params);
-    return new Trained(finalModel, md);
+    return new Trained(probe, md);
   }
 
   /** account_scores rows for every account in {@code features}. */

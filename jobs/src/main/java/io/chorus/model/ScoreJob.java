@@ -38,7 +38,7 @@ public final class ScoreJob {
     Dataset<Row> features = Tables.read(spark, AccountFeatures.TABLE_SCHEMA, cfg.tablePaths(java.util.List.of(), AccountFeatures.TABLE), cfg.runDate());
     Stages.step(spark, "score", "apply model " + md.modelId(), () ->
         Tables.write(BotModel.score(model, md, features), AccountScores.TABLE_SCHEMA, cfg.output(), cfg.runDate()));
-    long rows = Tables.read(spark, AccountScores.TABLE_SCHEMA, java.util.List.of(Tables.tablePath(cfg.output(), AccountScores.TABLE_SCHEMA)), cfg.runDate()).count();
+    long rows = Tables.countWritten(spark, AccountScores.TABLE_SCHEMA, cfg.output(), cfg.runDate());
     manifest.count(AccountScores.TABLE, rows);
     manifest.put("model_id", md.modelId());
     timer.done(rows, rows);

@@ -46,7 +46,7 @@ public final class Summary {
     b.append(String.format(Locale.ROOT, "  coordinated       %,d accounts in clusters, %,d edges%n",
         counts.getOrDefault(io.chorus.schema.Coordination.CLUSTERS_TABLE, 0L), counts.getOrDefault(io.chorus.schema.Coordination.EDGES_TABLE, 0L)));
     String d = cfg.runDate();
-    List<Row> overall = Tables.read(spark, BotShare.TABLE_SCHEMA, List.of(Tables.tablePath(cfg.output(), BotShare.TABLE_SCHEMA)), d)
+    List<Row> overall = Tables.readWritten(spark, BotShare.TABLE_SCHEMA, cfg.output(), d)
         .filter(col(BotShare.SLICE_TYPE).equalTo("overall")).orderBy(BotShare.UNIT, BotShare.METHOD).collectAsList();
     b.append("  overall bot share (95% CI):\n");
     for (Row r : overall) {
@@ -57,7 +57,7 @@ public final class Summary {
                   100 * (double) r.getAs(BotShare.CI_LOW), 100 * (double) r.getAs(BotShare.CI_HIGH),
                   BotShareEstimator.PACC.equals(method) ? "  <- recommended" : "")));
     }
-    List<Row> top = Tables.read(spark, Influence.ACCOUNT_TABLE_SCHEMA, List.of(Tables.tablePath(cfg.output(), Influence.ACCOUNT_TABLE_SCHEMA)), d)
+    List<Row> top = Tables.readWritten(spark, Influence.ACCOUNT_TABLE_SCHEMA, cfg.output(), d)
         .orderBy(col(Influence.RANK)).limit(5).collectAsList();
     b.append("  top 5 amplified accounts:\n");
     for (Row r : top) {

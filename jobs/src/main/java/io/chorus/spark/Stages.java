@@ -23,10 +23,12 @@ public final class Stages {
   /** Names the Spark jobs launched by {@code body} after the step, so the UI reads like the code. */
   public static <T> T step(SparkSession spark, String stage, String description, Supplier<T> body) {
     spark.sparkContext().setJobDescription(stage + ": " + description);
+    long start = System.nanoTime();
     try {
       return body.get();
     } finally {
       spark.sparkContext().setJobDescription(null);
+      LOG.info(String.format(Locale.ROOT, "%s: %s took %.1f s", stage, description, (System.nanoTime() - start) / 1e9));
     }
   }
 

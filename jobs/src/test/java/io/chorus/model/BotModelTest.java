@@ -76,7 +76,7 @@ class BotModelTest extends SparkTestBase {
     assertThat(md.tpr()).isGreaterThan(0.95);
     assertThat(md.fpr()).isLessThan(0.05);
     assertThat(md.meanScorePositive()).isGreaterThan(md.meanScoreNegative() + 0.5);
-    assertThat(md.trainAccounts()).isEqualTo(200L);
+    assertThat(md.trainAccounts() + md.holdoutPositives() + md.holdoutNegatives()).isEqualTo(200L);
     assertThat(md.features()).isEqualTo(AccountFeatures.FEATURE_COLUMNS);
     List<Row> scored = BotModel.score(t.model(), md, features).join(labels, "account_id").collectAsList();
     for (Row r : scored) {
