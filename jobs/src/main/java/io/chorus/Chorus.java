@@ -42,7 +42,8 @@ public final class Chorus {
           return m;
         }),
     INGEST("ingest", "Validate an archive; write canonical posts, accounts and quarantine",
-        flags(JobConfig.input("Archive folder(s) holding posts/ and accounts/"), JobConfig.output("Output root"), JobConfig.FORMAT_FLAG, JobConfig.ACCOUNTS_FLAG),
+        flags(JobConfig.input("Archive folder(s) holding posts/ and accounts/, or a raw archive folder for --format"), JobConfig.output("Output root"),
+            JobConfig.FORMAT_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.IRA_LABELS_FLAG),
         "chorus ingest --input ./sample-data --output ./out --run-date 2024-03-15",
         (spark, f) -> stage("ingest", spark, f, IngestJob::run)),
     FEATURES("features", "Compute account_features from canonical posts and accounts",
@@ -74,7 +75,7 @@ public final class Chorus {
         (spark, f) -> stage("influence", spark, f, (s, c, m) -> InfluenceJob.run(s, c, m))),
     PIPELINE("pipeline", "ingest -> features -> train -> score -> coordination -> estimate -> influence, then write the run manifest",
         flags(JobConfig.input("Archive folder(s) holding posts/, accounts/, labels/, watchlist/"), JobConfig.output("Output root"),
-            JobConfig.FORMAT_FLAG, JobConfig.MODEL_FLAG, JobConfig.LABELS_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.WATCHLIST_FLAG,
+            JobConfig.FORMAT_FLAG, JobConfig.IRA_LABELS_FLAG, JobConfig.MODEL_FLAG, JobConfig.LABELS_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.WATCHLIST_FLAG,
             JobConfig.BOOTSTRAP_FLAG, JobConfig.MIN_SUPPORT_FLAG, JobConfig.SEED_FLAG, JobConfig.COORDINATION_FLAGS),
         "chorus pipeline --input ./sample-data --output ./out --run-date 2024-03-15",
         (spark, f) -> stage("pipeline", spark, f, PipelineJob::run));

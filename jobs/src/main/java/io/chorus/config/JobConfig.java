@@ -110,7 +110,9 @@ public record JobConfig(
   public static final FlagSpec WATCHLIST_FLAG =
       FlagSpec.value(WATCHLIST, "<input>/watchlist if present", "Watchlist table(s), comma-separated");
   public static final FlagSpec FORMAT_FLAG =
-      FlagSpec.value(FORMAT, "canonical-parquet", "Input layout: canonical-parquet");
+      FlagSpec.value(FORMAT, "canonical-parquet", "Input layout: canonical-parquet, ira-csv, cresci-csv");
+  public static final FlagSpec IRA_LABELS_FLAG =
+      FlagSpec.toggle("ira-labels", "ira-csv: offer IRA authors as labels bot/ira (state-run, often human-operated: see README)");
   public static final FlagSpec REPORT_FLAG = FlagSpec.value(REPORT, "", "Write a JSON report to this path");
   public static final FlagSpec BOOTSTRAP_FLAG =
       FlagSpec.value(BOOTSTRAP, "100", "Bootstrap replicates for bot-share confidence intervals");

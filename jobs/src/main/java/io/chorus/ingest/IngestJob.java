@@ -8,6 +8,7 @@ import io.chorus.config.JobConfig;
 import io.chorus.io.RunManifest;
 import io.chorus.io.Tables;
 import io.chorus.schema.Accounts;
+import io.chorus.schema.Labels;
 import io.chorus.schema.Posts;
 import io.chorus.schema.Quarantine;
 import io.chorus.spark.Stages;
@@ -52,22 +53,42 @@ public final class IngestJob {
     return raw.withColumn(Validation.SOURCE_FILE, input_file_name());
   }
 
+  /** Whether --ira-labels was given (offer IRA authors as labels bot/ira). */
+  static boolean iraLabels(JobConfig cfg) {
+    return Boolean.parseBoolean(cfg.flags().getOrDefault(IRA_LABELS, "false"));
+  }
+
+  public static final String IRA_LABELS = "ira-labels";
+
+  static Adapters.RawArchive readArchive(SparkSession spark, JobConfig cfg) {
+    return switch (cfg.format()) {
+      case Adapters.IRA_CSV -> Adapters.ira(spark, cfg.inputs(), iraLabels(cfg));
+      case Adapters.CRESCI_CSV -> Adapters.cresci(spark, cfg.inputs());
+      default -> {
+        var postPaths = cfg.tablePaths(java.util.List.of(), Posts.TABLE);
+        Dataset<Row> posts = Tables.readRaw(spark, postPaths, cfg.runDate())
+            .orElseThrow(() -> new ChorusException("No posts table at " + String.join(", ", postPaths)
+                + ". Fix: point --input at a folder holding posts/ (Parquet), or generate one with 'scripts/chorus generate'."));
+        var accountPaths = cfg.tablePaths(cfg.accounts(), Accounts.TABLE);
+        yield new Adapters.RawArchive(withProvenance(posts), Tables.readRaw(spark, accountPaths, cfg.runDate()).map(IngestJob::withProvenance),
+            Optional.empty());
+      }
+    };
+  }
+
   public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
-    if (!FORMAT_CANONICAL.equals(cfg.format())) {
-      throw new ChorusException("Unknown --format '" + cfg.format() + "'. Supported: " + FORMAT_CANONICAL + ".");
+    if (!Adapters.FORMATS.contains(cfg.format())) {
+      throw new ChorusException("Unknown --format '" + cfg.format() + "'. Supported: " + String.join(", ", Adapters.FORMATS) + ".");
     }
     LOG.info("Starting ingest with {}", cfg);
     Stages.Timer timer = Stages.start("ingest");
     String runDate = cfg.runDate();
-    var postPaths = cfg.tablePaths(java.util.List.of(), Posts.TABLE);
-    Dataset<Row> rawPosts =
-        Tables.readRaw(spark, postPaths, runDate)
-            .orElseThrow(() -> new ChorusException("No posts table at " + String.join(", ", postPaths)
-                + ". Fix: point --input at a folder holding posts/ (Parquet), or generate one with 'scripts/chorus generate'."));
-    manifest.input(Posts.TABLE, postPaths);
-    Validation.requireColumns(rawPosts, Posts.TABLE_SCHEMA, String.join(", ", postPaths));
-    Dataset<Row> checked =
-        Validation.checkPosts(withProvenance(rawPosts), Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
+    Adapters.RawArchive archive = readArchive(spark, cfg);
+    manifest.input(Posts.TABLE, cfg.inputs());
+    manifest.put("format", cfg.format());
+    Dataset<Row> rawPosts = archive.posts();
+    Validation.requireColumns(rawPosts, Posts.TABLE_SCHEMA, String.join(", ", cfg.inputs()));
+    Dataset<Row> checked = Validation.checkPosts(rawPosts, Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
     // Persisted: the write of kept posts and the duplicate count both read it (the dedupe window runs once).
     Dataset<Row> marked =
         Validation.markDuplicates(checked.filter(col(Validation.REASON_CODE).isNull())).persist(StorageLevel.MEMORY_AND_DISK());
@@ -75,13 +96,11 @@ public final class IngestJob {
     Stages.step(spark, "ingest", "write canonical posts", () -> Tables.write(kept, Posts.TABLE_SCHEMA, cfg.output(), runDate));
 
     Dataset<Row> quarantine = Validation.quarantined(checked, Posts.TABLE);
-    var accountPaths = cfg.tablePaths(cfg.accounts(), Accounts.TABLE);
-    Optional<Dataset<Row>> rawAccounts = Tables.readRaw(spark, accountPaths, runDate);
+    Optional<Dataset<Row>> rawAccounts = archive.accounts();
     long accountsKept = 0;
     if (rawAccounts.isPresent()) {
-      manifest.input(Accounts.TABLE, accountPaths);
-      Validation.requireColumns(rawAccounts.get(), Accounts.TABLE_SCHEMA, String.join(", ", accountPaths));
-      Dataset<Row> checkedAccounts = Validation.checkAccounts(withProvenance(rawAccounts.get()));
+      Validation.requireColumns(rawAccounts.get(), Accounts.TABLE_SCHEMA, String.join(", ", cfg.inputs()));
+      Dataset<Row> checkedAccounts = Validation.checkAccounts(rawAccounts.get());
       Dataset<Row> validAccounts =
           checkedAccounts.filter(col(Validation.REASON_CODE).isNull())
               .dropDuplicates(Accounts.PLATFORM, Accounts.ACCOUNT_ID, Accounts.OBSERVED_AT);
@@ -93,7 +112,12 @@ public final class IngestJob {
       Conservation ac = new Conservation(read, accountsKept, rejected, read - rejected - accountsKept);
       manifest.put("ingest_accounts_conservation", ac.asMap());
     } else {
-      LOG.warn("No accounts table at {}: features will use posts only", accountPaths);
+      LOG.warn("No accounts in {}: features will use posts only", cfg.inputs());
+    }
+    if (archive.labels().isPresent()) {
+      Dataset<Row> labels = archive.labels().get();
+      Stages.step(spark, "ingest", "write labels", () -> Tables.write(labels, Labels.TABLE_SCHEMA, cfg.output(), runDate));
+      manifest.count(Labels.TABLE, Tables.countWritten(spark, Labels.TABLE_SCHEMA, cfg.output(), runDate));
     }
     Dataset<Row> q = quarantine;
     Stages.step(spark, "ingest", "write quarantine", () -> Tables.write(q, Quarantine.TABLE_SCHEMA, cfg.output(), runDate));

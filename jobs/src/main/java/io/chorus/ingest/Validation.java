@@ -53,6 +53,10 @@ public final class Validation {
   static final String REASON = "_reason";
   static final String SOURCE_FILE = "_source_file";
   static final String RAW = "_raw";
+  /** Set by format adapters: the original record, kept for the quarantine's raw column. */
+  static final String RECORD = "_record";
+  static final String CORRUPT = "_corrupt_record";
+  public static final String MALFORMED_RECORD = "malformed_record";
 
   /** C0 controls other than tab, LF and CR, DEL, and U+FFFD (the mark of undecodable bytes). */
   static final String BAD_CHARS = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F\\x{FFFD}]";
@@ -84,6 +88,9 @@ public final class Validation {
   /** Rules for required columns present in the raw frame: null or blank fails. */
   static List<Rule> requiredRules(TableSchema table, List<String> rawColumns) {
     List<Rule> rules = new ArrayList<>();
+    if (rawColumns.contains(CORRUPT)) {
+      rules.add(new Rule(col(CORRUPT).isNotNull(), MALFORMED_RECORD, lit("the record could not be parsed (wrong column count or broken quoting)")));
+    }
     for (StructField f : table.schema().fields()) {
       if (!f.nullable() && rawColumns.contains(f.name())) {
         rules.add(new Rule(blank(col(f.name())), MISSING_FIELD, lit("required column '" + f.name() + "' is null or empty")));
@@ -179,8 +186,17 @@ public final class Validation {
 
   /** The raw record as JSON, truncated to the documented length, for the quarantine table. */
   public static Column rawJson(Dataset<Row> raw) {
-    Column[] cols = Arrays.stream(raw.columns()).filter(c -> !c.equals(SOURCE_FILE)).map(c -> col(c)).toArray(Column[]::new);
-    return substring(to_json(struct(cols)), 1, Quarantine.RAW_MAX_CHARS);
+    List<String> have = Arrays.asList(raw.columns());
+    Column json;
+    if (have.contains(RECORD)) {
+      json = to_json(col(RECORD));
+    } else {
+      json = to_json(struct(have.stream().filter(c -> !c.equals(SOURCE_FILE) && !c.equals(CORRUPT)).map(c -> col(c)).toArray(Column[]::new)));
+    }
+    if (have.contains(CORRUPT)) {
+      json = coalesce(col(CORRUPT), json);
+    }
+    return substring(json, 1, Quarantine.RAW_MAX_CHARS);
   }
 
   /** Quarantine rows from checked rows that carry a reason. */

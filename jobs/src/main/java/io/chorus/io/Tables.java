@@ -176,7 +176,7 @@ public final class Tables {
     return root + "/" + table.name();
   }
 
-  static String firstLine(Throwable e) {
+  public static String firstLine(Throwable e) {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
