@@ -87,7 +87,9 @@ public final class IngestJob {
     manifest.input(Posts.TABLE, cfg.inputs());
     manifest.put("format", cfg.format());
     Dataset<Row> rawPosts = archive.posts();
-    Validation.requireColumns(rawPosts, Posts.TABLE_SCHEMA, String.join(", ", cfg.inputs()));
+    String where = FORMAT_CANONICAL.equals(cfg.format())
+        ? String.join(", ", cfg.tablePaths(java.util.List.of(), Posts.TABLE)) : String.join(", ", cfg.inputs());
+    Validation.requireColumns(rawPosts, Posts.TABLE_SCHEMA, where);
     Dataset<Row> checked = Validation.checkPosts(rawPosts, Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
     // Persisted: the write of kept posts and the duplicate count both read it (the dedupe window runs once).
     Dataset<Row> marked =

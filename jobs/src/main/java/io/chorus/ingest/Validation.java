@@ -58,8 +58,14 @@ public final class Validation {
   static final String CORRUPT = "_corrupt_record";
   public static final String MALFORMED_RECORD = "malformed_record";
 
-  /** C0 controls other than tab, LF and CR, DEL, and U+FFFD (the mark of undecodable bytes). */
-  static final String BAD_CHARS = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F\\x{FFFD}]";
+  /** C0 controls other than tab, LF and CR, and DEL. */
+  static final String CONTROL_CHARS = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]";
+  /**
+   * Texts where U+FFFD (the mark of undecodable bytes) is more than this share of the characters are
+   * a decoding failure. An isolated U+FFFD is kept: archives such as the IRA release carry emoji lost
+   * in an earlier export as U+FFFD in otherwise valid text (2.7% of its rows).
+   */
+  public static final double MAX_REPLACEMENT_SHARE = 0.2;
 
   private Validation() {}
 
@@ -79,7 +85,7 @@ public final class Validation {
     for (String required : table.requiredColumns()) {
       if (!have.contains(required)) {
         throw new io.chorus.ChorusException("Table '" + table.name() + "' at " + where + " has no column '" + required
-            + "', which is required. It has: " + String.join(", ", have) + ". Fix: rename the source column to '" + required
+            + "', which is required. It has: " + String.join(", ", have.stream().filter(c -> !c.startsWith("_")).toList()) + ". Fix: rename the source column to '" + required
             + "' or convert the archive with 'chorus ingest --format <layout>'. Schema: data-schemas/" + table.folder() + "/" + table.name() + "/");
       }
     }
@@ -144,7 +150,10 @@ public final class Validation {
     }
     if (have.contains(Posts.TEXT)) {
       Column text = col(Posts.TEXT).cast("string");
-      rules.add(new Rule(text.rlike(BAD_CHARS), BAD_TEXT, lit("column 'text' holds control characters or invalid UTF-8")));
+      Column replacements = length(text).minus(length(org.apache.spark.sql.functions.regexp_replace(text, "\\x{FFFD}", "")));
+      rules.add(new Rule(text.rlike(CONTROL_CHARS), BAD_TEXT, lit("column 'text' holds control characters")));
+      rules.add(new Rule(replacements.gt(length(text).multiply(MAX_REPLACEMENT_SHARE)), BAD_TEXT,
+          lit("column 'text' is mostly undecodable bytes (U+FFFD): the file is not valid UTF-8")));
       rules.add(new Rule(length(text).gt(MAX_TEXT_CHARS), TEXT_TOO_LONG,
           concat(lit("column 'text' has "), length(text).cast("string"), lit(" characters, over the limit of " + MAX_TEXT_CHARS))));
     }
