@@ -11,6 +11,7 @@ import io.chorus.generate.GenerateJob;
 import io.chorus.influence.InfluenceJob;
 import io.chorus.ingest.IngestJob;
 import io.chorus.io.RunManifest;
+import io.chorus.model.EvaluateJob;
 import io.chorus.model.ScoreJob;
 import io.chorus.model.TrainJob;
 import io.chorus.pipeline.PipelineJob;
@@ -55,6 +56,13 @@ public final class Chorus {
             JobConfig.LABELS_FLAG, JobConfig.MODEL_FLAG, JobConfig.SEED_FLAG),
         "chorus train --input ./out --labels ./sample-data/labels --model ./models/bot-v1 --run-date 2024-03-15",
         (spark, f) -> stage("train", spark, f, TrainJob::run)),
+    EVALUATE("evaluate", "Evaluate the model (or cross-validate a fresh one with --cv K) on labeled accounts; write --report JSON",
+        flags(JobConfig.input("Root(s) holding account_features/"), JobConfig.output("Output root (manifest)"), JobConfig.LABELS_FLAG,
+            JobConfig.MODEL_FLAG, FlagSpec.value(EvaluateJob.CV, "0", "Folds of cross-validation (0: evaluate --model instead)"),
+            FlagSpec.value(JobConfig.REPORT, "", "JSON report with ROC-AUC, PR-AUC, accuracy, precision, recall, F1, Brier, ECE, confusion"),
+            JobConfig.SEED_FLAG),
+        "chorus evaluate --input ./out --labels ./out/labels --cv 5 --report cv.json --run-date 2024-03-15",
+        (spark, f) -> stage("evaluate", spark, f, (s, c, m) -> EvaluateJob.run(s, c, m))),
     SCORE("score", "Score every account in account_features; write account_scores",
         flags(JobConfig.input("Root(s) holding account_features/"), JobConfig.output("Output root"), JobConfig.MODEL_FLAG),
         "chorus score --input ./out --output ./out --model ./models/bot-v1 --run-date 2024-03-15",

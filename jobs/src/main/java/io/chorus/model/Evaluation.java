@@ -1,0 +1,100 @@
+package io.chorus.model;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.chorus.schema.AccountFeatures;
+import io.chorus.schema.AccountScores;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Classifier metrics on (label, bot_probability) rows, and K-fold cross-validation. */
+public final class Evaluation {
+  /** Bins of the expected calibration error. */
+  public static final int ECE_BINS = 10;
+
+  private Evaluation() {}
+
+  /**
+   * ROC-AUC, PR-AUC; accuracy, precision, recall and F1 of the bot class at {@code threshold}; Brier
+   * score; expected calibration error over {@link #ECE_BINS} equal-width bins; the confusion matrix.
+   */
+  public static Map<String, Object> metrics(Dataset<Row> scored, double threshold) {
+    Column y = col(BotModel.LABEL);
+    Column p = col(AccountScores.BOT_PROBABILITY);
+    Column flagged = p.geq(threshold);
+    Row c = scored.agg(
+        sum(when(y.equalTo(1.0).and(flagged), 1L).otherwise(0L)), sum(when(y.equalTo(0.0).and(flagged), 1L).otherwise(0L)),
+        sum(when(y.equalTo(1.0).and(p.lt(threshold)), 1L).otherwise(0L)), sum(when(y.equalTo(0.0).and(p.lt(threshold)), 1L).otherwise(0L)),
+        avg(p.minus(y).multiply(p.minus(y)))).first();
+    long tp = c.getLong(0);
+    long fp = c.getLong(1);
+    long fn = c.getLong(2);
+    long tn = c.getLong(3);
+    long n = tp + fp + fn + tn;
+    // One row per bin: bounded.
+    List<Row> bins = scored.withColumn("_bin", least(floor(p.multiply(ECE_BINS)), lit(ECE_BINS - 1)))
+        .groupBy("_bin").agg(count(lit(1)).as("_n"), avg(p).as("_p"), avg(y).as("_y")).collectAsList();
+    double ece = 0;
+    for (Row b : bins) {
+      ece += b.getLong(1) / (double) n * Math.abs(b.getDouble(2) - b.getDouble(3));
+    }
+    BinaryClassificationEvaluator e = new BinaryClassificationEvaluator().setLabelCol(BotModel.LABEL).setRawPredictionCol(BotModel.PROBABILITY);
+    double precision = tp + fp == 0 ? 0 : tp / (double) (tp + fp);
+    double recall = tp + fn == 0 ? 0 : tp / (double) (tp + fn);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("accounts", n);
+    m.put("bots", tp + fn);
+    m.put("roc_auc", e.setMetricName("areaUnderROC").evaluate(scored));
+    m.put("pr_auc", e.setMetricName("areaUnderPR").evaluate(scored));
+    m.put("threshold", threshold);
+    m.put("accuracy", (tp + tn) / (double) n);
+    m.put("precision", precision);
+    m.put("recall", recall);
+    m.put("f1", precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall));
+    m.put("brier", c.getDouble(4));
+    m.put("ece", ece);
+    m.put("confusion", Map.of("tp", tp, "fp", fp, "fn", fn, "tn", tn));
+    return m;
+  }
+
+  /** Scores a labeled set with a trained model (keeps the label and the probability vector). */
+  public static Dataset<Row> score(PipelineModel model, Dataset<Row> labeled) {
+    return BotModel.withProbability(model, labeled);
+  }
+
+  /**
+   * K-fold cross-validation: folds by a hash of the account id, a model fitted on the other folds
+   * scores each fold, and the metrics are computed on the pooled out-of-fold predictions.
+   */
+  public static Map<String, Object> crossValidate(Dataset<Row> labeled, int folds, long seed) {
+    Dataset<Row> withFold = labeled.withColumn("_cv", pmod(xxhash64(col(AccountFeatures.ACCOUNT_ID), lit(seed + 1)), lit(folds))).cache();
+    Dataset<Row> pooled = null;
+    for (int k = 0; k < folds; k++) {
+      PipelineModel m = BotModel.pipeline(seed).fit(withFold.filter(col("_cv").notEqual(k)));
+      Dataset<Row> scored = score(m, withFold.filter(col("_cv").equalTo(k)))
+          .select(col(AccountFeatures.ACCOUNT_ID), col(BotModel.LABEL), col(BotModel.PROBABILITY), col(AccountScores.BOT_PROBABILITY));
+      pooled = pooled == null ? scored : pooled.unionByName(scored);
+    }
+    Dataset<Row> all = pooled.localCheckpoint();
+    withFold.unpersist();
+    Map<String, Object> m = metrics(all, BotModel.THRESHOLD);
+    m.put("folds", folds);
+    return m;
+  }
+}
