@@ -3,11 +3,11 @@ package io.chorus.ingest;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.regexp_extract_all;
 import static org.apache.spark.sql.functions.sha1;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
@@ -40,7 +40,7 @@ public final class Adapters {
   public static final String IRA_CSV = "ira-csv";
   public static final String CRESCI_CSV = "cresci-csv";
   public static final List<String> FORMATS = List.of(IngestJob.FORMAT_CANONICAL, IRA_CSV, CRESCI_CSV);
-  static final String CORRUPT = "_corrupt_record";
+  static final String CORRUPT = Validation.CORRUPT;
 
   private Adapters() {}
 
@@ -66,7 +66,7 @@ public final class Adapters {
     return s;
   }
 
-  static Column record(Dataset<Row> df, String... names) {
+  static Column record(String... names) {
     return struct(Arrays.stream(names).map(n -> col(n)).toArray(Column[]::new));
   }
 
@@ -97,8 +97,9 @@ public final class Adapters {
     return out.otherwise("und");
   }
 
+  /** Every match of {@code regex}'s group in the text, lower case. */
   static Column extractAll(Column text, String regex, int group) {
-    return expr("regexp_extract_all(lower(coalesce(" + Posts.TEXT + ", '')), '" + regex + "', " + group + ")");
+    return regexp_extract_all(lower(coalesce(text, lit(""))), lit(regex), lit(group));
   }
 
   /**
@@ -131,11 +132,11 @@ public final class Adapters {
         col("updates").as(Posts.AUTHOR_STATUSES_COUNT),
         col(CORRUPT),
         col(Validation.SOURCE_FILE),
-        record(raw, IRA_COLUMNS).as(Validation.RECORD));
+        record(IRA_COLUMNS).as(Validation.RECORD));
     posts = posts
-        .withColumn(Posts.HASHTAGS, extractAll(col(Posts.TEXT), "#(\\\\w+)", 1))
-        .withColumn(Posts.MENTIONS, extractAll(col(Posts.TEXT), "@(\\\\w+)", 1))
-        .withColumn(Posts.URLS, expr("regexp_extract_all(coalesce(" + Posts.TEXT + ", ''), 'https?://[^\\\\s]+', 0)"));
+        .withColumn(Posts.HASHTAGS, extractAll(col(Posts.TEXT), "#(\\w+)", 1))
+        .withColumn(Posts.MENTIONS, extractAll(col(Posts.TEXT), "@(\\w+)", 1))
+        .withColumn(Posts.URLS, regexp_extract_all(coalesce(col(Posts.TEXT), lit("")), lit("https?://[^\\s]+"), lit(0)));
     Dataset<Row> accounts = raw.filter(col(CORRUPT).isNull().and(col("author_id").isNotNull()).and(col("harvested_date").isNotNull()))
         .groupBy(lower(col("author_id")).as(Accounts.ACCOUNT_ID), col("harvested_date").as(Accounts.OBSERVED_AT))
         .agg(max(col("author_id")).as(Accounts.SCREEN_NAME), max(col("following").cast("long")).as(Accounts.FRIENDS_COUNT),
@@ -189,12 +190,12 @@ public final class Adapters {
         col("listed_count").as(Accounts.LISTED_COUNT), flag(col("verified")).as(Accounts.VERIFIED),
         flag(col("default_profile")).as(Accounts.DEFAULT_PROFILE), flag(col("default_profile_image")).as(Accounts.DEFAULT_PROFILE_IMAGE),
         flag(col("profile_use_background_image")).as(Accounts.PROFILE_USE_BACKGROUND_IMAGE), col("location").as(Accounts.LOCATION),
-        col(CORRUPT), col(Validation.SOURCE_FILE), record(raw, cols).as(Validation.RECORD));
+        col(CORRUPT), col(Validation.SOURCE_FILE), record(cols).as(Validation.RECORD));
     Dataset<Row> labels = raw.filter(col("id").isNotNull().and(col("dataset").isNotNull())).select(
         col("id").as(Labels.ACCOUNT_ID), lit("twitter").as(Labels.PLATFORM),
         when(col("dataset").isin((Object[]) CRESCI_HUMAN), Labels.HUMAN).otherwise(Labels.BOT).as(Labels.LABEL),
         lit("cresci-2015").as(Labels.SOURCE));
-    Dataset<Row> noPosts = spark.createDataFrame(new ArrayList<Row>(), io.chorus.schema.Posts.SCHEMA)
+    Dataset<Row> noPosts = spark.createDataFrame(new ArrayList<Row>(), Posts.SCHEMA)
         .withColumn(Validation.SOURCE_FILE, lit("none"));
     return new RawArchive(noPosts, Optional.of(accounts), Optional.of(labels));
   }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestJob {
   private static final Logger LOG = LoggerFactory.getLogger(IngestJob.class);
-  public static final String FORMAT_CANONICAL = "canonical-parquet";
+  public static final String FORMAT_CANONICAL = JobConfig.DEFAULT_FORMAT;
 
   private IngestJob() {}
 
@@ -102,7 +102,8 @@ public final class IngestJob {
     long accountsKept = 0;
     if (rawAccounts.isPresent()) {
       Validation.requireColumns(rawAccounts.get(), Accounts.TABLE_SCHEMA, String.join(", ", cfg.inputs()));
-      Dataset<Row> checkedAccounts = Validation.checkAccounts(rawAccounts.get());
+      // Persisted: the write and both counts read it (for ira-csv it is an aggregate over the whole CSV).
+      Dataset<Row> checkedAccounts = Validation.checkAccounts(rawAccounts.get()).persist(StorageLevel.MEMORY_AND_DISK());
       Dataset<Row> validAccounts =
           checkedAccounts.filter(col(Validation.REASON_CODE).isNull())
               .dropDuplicates(Accounts.PLATFORM, Accounts.ACCOUNT_ID, Accounts.OBSERVED_AT);
@@ -111,6 +112,7 @@ public final class IngestJob {
       long read = Stages.step(spark, "ingest", "count accounts read", checkedAccounts::count);
       long rejected = checkedAccounts.filter(col(Validation.REASON_CODE).isNotNull()).count();
       accountsKept = Tables.countWritten(spark, Accounts.TABLE_SCHEMA, cfg.output(), runDate);
+      checkedAccounts.unpersist();
       Conservation ac = new Conservation(read, accountsKept, rejected, read - rejected - accountsKept);
       manifest.put("ingest_accounts_conservation", ac.asMap());
     } else {
