@@ -1,10 +1,7 @@
 package io.chorus.io;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chorus.ChorusException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,15 +77,11 @@ public final class RunManifest {
   public String write(SparkSession spark, String outputRoot) {
     String target = outputRoot + "/_runs/" + runId + ".json";
     try {
-      byte[] json =
-          new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(toMap(Instant.now()));
       FileSystem fs = Tables.fs(spark, target);
       Path dest = new Path(target);
       boolean objectStore = "s3a".equals(dest.toUri().getScheme());
       Path tmp = objectStore ? dest : new Path(outputRoot + "/_runs/." + runId + ".json.tmp");
-      try (OutputStream out = fs.create(tmp, true)) {
-        out.write(json);
-      }
+      Tables.writeJson(spark, tmp.toString(), toMap(Instant.now()));
       if (!objectStore && !fs.rename(tmp, dest)) {
         throw new IOException("rename of " + tmp + " to " + dest + " failed");
       }
@@ -98,5 +91,4 @@ public final class RunManifest {
           + ". Fix: check write permission on --output.", e);
     }
   }
-
 }

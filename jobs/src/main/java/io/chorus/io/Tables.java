@@ -6,7 +6,10 @@ import static org.apache.spark.sql.functions.lit;
 import io.chorus.ChorusException;
 import io.chorus.schema.Schemas;
 import io.chorus.schema.TableSchema;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -71,8 +74,11 @@ public final class Tables {
     return Optional.of(tablePath);
   }
 
-  /** run_date partitions present under a table folder, sorted. */
+  /** run_date partitions present under a table folder, sorted; empty when the folder does not exist. */
   public static List<String> runDates(SparkSession spark, String tablePath) {
+    if (!exists(spark, tablePath)) {
+      return List.of();
+    }
     try {
       FileStatus[] children = fs(spark, tablePath).listStatus(new Path(tablePath));
       List<String> out = new ArrayList<>();
@@ -165,6 +171,17 @@ public final class Tables {
   /** Rows in the run's partition of a table this run wrote: counts reported are counts written. */
   public static long countWritten(SparkSession spark, TableSchema table, String root, String runDate) {
     return readWritten(spark, table, root, runDate).count();
+  }
+
+  /**
+   * Writes {@code value} as indented JSON to one file (manifests, model metadata, reports). Throws
+   * IOException so callers can say which file failed and how to fix it.
+   */
+  public static void writeJson(SparkSession spark, String path, Object value) throws IOException {
+    byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(value);
+    try (OutputStream out = fs(spark, path).create(new Path(path), true)) {
+      out.write(json);
+    }
   }
 
   /** Writes an unpartitioned table (generator output). */

@@ -28,7 +28,6 @@ import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.RandomForestClassifier;
-import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
@@ -116,27 +115,25 @@ public final class BotModel {
     Dataset<Row> trainPart = fold.filter(col("_fold").notEqual(0));
     Dataset<Row> holdout = fold.filter(col("_fold").equalTo(0));
     PipelineModel probe = pipeline(seed).fit(trainPart);
-    Dataset<Row> scored = withProbability(probe, holdout);
+    Dataset<Row> scored = withProbability(probe, holdout).cache();
     Column p = col(AccountScores.BOT_PROBABILITY);
     Column y = col(LABEL);
-    Row r =
-        scored
-            .agg(
-                sum(when(y.equalTo(1.0), 1L).otherwise(0L)),
-                sum(when(y.equalTo(0.0), 1L).otherwise(0L)),
-                sum(when(y.equalTo(1.0).and(p.geq(THRESHOLD)), 1L).otherwise(0L)),
-                sum(when(y.equalTo(0.0).and(p.geq(THRESHOLD)), 1L).otherwise(0L)),
-                avg(when(y.equalTo(1.0), p)),
-                avg(when(y.equalTo(0.0), p)),
-                stddev_pop(when(y.equalTo(1.0), p)),
-                stddev_pop(when(y.equalTo(0.0), p)))
-            .first();
-    long positives = r.getLong(0);
-    long negatives = r.getLong(1);
+    Map<String, Object> holdoutMetrics = Evaluation.metrics(scored, THRESHOLD);
+    @SuppressWarnings("unchecked")
+    Map<String, Long> confusion = (Map<String, Long>) holdoutMetrics.get("confusion");
+    long positives = confusion.get("tp") + confusion.get("fn");
+    long negatives = confusion.get("fp") + confusion.get("tn");
     if (positives == 0 || negatives == 0) {
+      scored.unpersist();
       throw new ChorusException("The holdout fold has no " + (positives == 0 ? "bots" : "humans") + ": label more accounts of that class.");
     }
-    double auc = new BinaryClassificationEvaluator().setLabelCol(LABEL).setRawPredictionCol(PROBABILITY).evaluate(scored);
+    // Per-class mean and spread of the scores: PACC's m1 and m0, and their sampling error.
+    Row r =
+        scored
+            .agg(avg(when(y.equalTo(1.0), p)), avg(when(y.equalTo(0.0), p)), stddev_pop(when(y.equalTo(1.0), p)), stddev_pop(when(y.equalTo(0.0), p)))
+            .first();
+    scored.unpersist();
+    double auc = (double) holdoutMetrics.get("roc_auc");
     long trainBots = trainPart.filter(y.equalTo(1.0)).count();
     long trainAll = trainPart.count();
     Map<String, String> params = new LinkedHashMap<>();
@@ -150,8 +147,8 @@ public final class BotModel {
     ModelMetadata md =
         new ModelMetadata(
             id, Instant.now().toString(), List.copyOf(AccountFeatures.FEATURE_COLUMNS), trainAll, trainBots, positives, negatives, THRESHOLD,
-            r.getLong(2) / (double) positives, r.getLong(3) / (double) negatives, r.getDouble(4), r.getDouble(5),
-            r.isNullAt(6) ? 0 : r.getDouble(6), r.isNullAt(7) ? 0 : r.getDouble(7), auc, params);
+            confusion.get("tp") / (double) positives, confusion.get("fp") / (double) negatives, r.getDouble(0), r.getDouble(1),
+            r.isNullAt(2) ? 0 : r.getDouble(2), r.isNullAt(3) ? 0 : r.getDouble(3), auc, params);
     return new Trained(probe, md);
   }
 

@@ -1,7 +1,5 @@
 package io.chorus.model;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chorus.ChorusException;
 import io.chorus.config.JobConfig;
 import io.chorus.io.RunManifest;
@@ -10,10 +8,8 @@ import io.chorus.schema.AccountFeatures;
 import io.chorus.schema.Labels;
 import io.chorus.spark.Stages;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -36,15 +32,15 @@ public final class EvaluateJob {
     } else {
       ModelMetadata md = ModelMetadata.read(spark, cfg.model());
       var model = ScoreJob.load(spark, cfg.model());
-      m = Stages.step(spark, "evaluate", "score labeled accounts", () -> Evaluation.metrics(Evaluation.score(model, labeled), md.threshold()));
+      m = Stages.step(spark, "evaluate", "score labeled accounts", () -> Evaluation.metrics(BotModel.withProbability(model, labeled), md.threshold()));
       m.put("model_id", md.modelId());
     }
     labeled.unpersist();
     manifest.put("evaluation", m);
     System.out.println("chorus | evaluate | " + m);
     if (cfg.report() != null) {
-      try (OutputStream out = Tables.fs(spark, cfg.report()).create(new Path(cfg.report()), true)) {
-        out.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(m));
+      try {
+        Tables.writeJson(spark, cfg.report(), m);
       } catch (IOException e) {
         throw new ChorusException("Cannot write the report " + cfg.report() + ": " + e.getMessage(), e);
       }

@@ -73,11 +73,6 @@ public final class Evaluation {
     return m;
   }
 
-  /** Scores a labeled set with a trained model (keeps the label and the probability vector). */
-  public static Dataset<Row> score(PipelineModel model, Dataset<Row> labeled) {
-    return BotModel.withProbability(model, labeled);
-  }
-
   /**
    * K-fold cross-validation: folds by a hash of the account id, a model fitted on the other folds
    * scores each fold, and the metrics are computed on the pooled out-of-fold predictions.
@@ -87,7 +82,7 @@ public final class Evaluation {
     Dataset<Row> pooled = null;
     for (int k = 0; k < folds; k++) {
       PipelineModel m = BotModel.pipeline(seed).fit(withFold.filter(col("_cv").notEqual(k)));
-      Dataset<Row> scored = score(m, withFold.filter(col("_cv").equalTo(k)))
+      Dataset<Row> scored = BotModel.withProbability(m, withFold.filter(col("_cv").equalTo(k)))
           .select(col(AccountFeatures.ACCOUNT_ID), col(BotModel.LABEL), col(BotModel.PROBABILITY), col(AccountScores.BOT_PROBABILITY));
       pooled = pooled == null ? scored : pooled.unionByName(scored);
     }

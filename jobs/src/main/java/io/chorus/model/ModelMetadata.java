@@ -1,15 +1,12 @@
 package io.chorus.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chorus.ChorusException;
 import io.chorus.io.Tables;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -39,15 +36,10 @@ public record ModelMetadata(
   public static final String FILE = "metadata.json";
   public static final String PIPELINE = "pipeline";
 
-  static ObjectMapper mapper() {
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  }
-
   public void write(SparkSession spark, String modelDir) {
     String path = modelDir + "/" + FILE;
-    FileSystem fs = Tables.fs(spark, path);
-    try (OutputStream out = fs.create(new Path(path), true)) {
-      out.write(mapper().writeValueAsBytes(this));
+    try {
+      Tables.writeJson(spark, path, this);
     } catch (IOException e) {
       throw new ChorusException("Cannot write model metadata " + path + ": " + e.getMessage(), e);
     }
@@ -60,7 +52,7 @@ public record ModelMetadata(
           + " --labels <labels> --model " + modelDir + "', or pass --model with an existing model directory.");
     }
     try (InputStream in = Tables.fs(spark, path).open(new Path(path))) {
-      return mapper().readValue(in, ModelMetadata.class);
+      return new ObjectMapper().readValue(in, ModelMetadata.class);
     } catch (IOException e) {
       throw new ChorusException("Cannot read model metadata " + path + ": " + e.getMessage(), e);
     }
