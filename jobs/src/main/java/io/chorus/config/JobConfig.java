@@ -65,6 +65,10 @@ public record JobConfig(
   public static final String QUIET = "quiet";
   public static final String VERBOSE = "verbose";
 
+  public static final int DEFAULT_BOOTSTRAP = 100;
+  public static final long DEFAULT_MIN_SUPPORT = 100;
+  public static final long DEFAULT_SEED = 42;
+  public static final String DEFAULT_FORMAT = "canonical-parquet";
   public static final String DEFAULT_INPUT = "./sample-data";
   public static final String DEFAULT_OUTPUT = "./out";
 
@@ -110,23 +114,28 @@ public record JobConfig(
   public static final FlagSpec WATCHLIST_FLAG =
       FlagSpec.value(WATCHLIST, "<input>/watchlist if present", "Watchlist table(s), comma-separated");
   public static final FlagSpec FORMAT_FLAG =
-      FlagSpec.value(FORMAT, "canonical-parquet", "Input layout: canonical-parquet, ira-csv, cresci-csv");
+      FlagSpec.value(FORMAT, DEFAULT_FORMAT, "Input layout: canonical-parquet, ira-csv, cresci-csv");
   public static final FlagSpec IRA_LABELS_FLAG =
       FlagSpec.toggle("ira-labels", "ira-csv: offer IRA authors as labels bot/ira (state-run, often human-operated: see README)");
   public static final FlagSpec REPORT_FLAG = FlagSpec.value(REPORT, "", "Write a JSON report to this path");
   public static final FlagSpec BOOTSTRAP_FLAG =
-      FlagSpec.value(BOOTSTRAP, "100", "Bootstrap replicates for bot-share confidence intervals");
+      FlagSpec.value(BOOTSTRAP, String.valueOf(DEFAULT_BOOTSTRAP), "Bootstrap replicates for bot-share confidence intervals");
   public static final FlagSpec MIN_SUPPORT_FLAG =
-      FlagSpec.value(MIN_SUPPORT, "100", "Slices with fewer accounts are flagged low_support");
-  public static final FlagSpec SEED_FLAG = FlagSpec.value(SEED, "42", "Seed for splits and bootstrap");
-  public static final List<FlagSpec> COORDINATION_FLAGS =
-      List.of(
-          FlagSpec.value(TRACES, String.join(",", CoordinationDetector.Params.DEFAULTS.traces()), "Coordination traces to use"),
-          FlagSpec.value(WINDOW_SECONDS, "60", "Co-repost/co-link/co-text window from an item's first share"),
-          FlagSpec.value(MIN_SHARED, "3", "Traces an account pair must share to become an edge"),
-          FlagSpec.value(MIN_SIMILARITY, "0.3", "Minimum TF-IDF cosine similarity of an edge"),
-          FlagSpec.value(MAX_TRACE_ACCOUNTS, "500", "Traces shared by more accounts are dropped (viral items)"),
-          FlagSpec.value(TOP_EDGES, "50", "Strongest edges kept per account and trace"));
+      FlagSpec.value(MIN_SUPPORT, String.valueOf(DEFAULT_MIN_SUPPORT), "Slices with fewer accounts are flagged low_support");
+  public static final FlagSpec SEED_FLAG = FlagSpec.value(SEED, String.valueOf(DEFAULT_SEED), "Seed for splits and bootstrap");
+  /** Coordination flags; their defaults are {@link CoordinationDetector.Params#DEFAULTS}. */
+  public static final List<FlagSpec> COORDINATION_FLAGS = coordinationFlags(CoordinationDetector.Params.DEFAULTS);
+
+  static List<FlagSpec> coordinationFlags(CoordinationDetector.Params d) {
+    return List.of(
+        FlagSpec.value(TRACES, String.join(",", d.traces()), "Coordination traces to use"),
+        FlagSpec.value(WINDOW_SECONDS, String.valueOf(d.windowSeconds()), "Co-repost/co-link/co-text window from an item's first share"),
+        FlagSpec.value(MIN_SHARED, String.valueOf(d.minShared()), "Traces an account pair must share to become an edge"),
+        FlagSpec.value(MIN_SIMILARITY, String.valueOf(d.minSimilarity()), "Minimum TF-IDF cosine similarity of an edge"),
+        FlagSpec.value(MAX_TRACE_ACCOUNTS, String.valueOf(d.maxTraceAccounts()), "Traces shared by more accounts are dropped (viral items)"),
+        FlagSpec.value(TOP_EDGES, String.valueOf(d.topEdges()), "Strongest edges kept per account and trace"));
+  }
+
   public static final FlagSpec QUIET_FLAG = FlagSpec.toggle(QUIET, "Silence Chorus's progress lines");
   public static final FlagSpec VERBOSE_FLAG = FlagSpec.toggle(VERBOSE, "Show stack traces on errors");
 
@@ -142,11 +151,11 @@ public record JobConfig(
         f.has(LABELS) ? f.list(LABELS) : List.of(),
         f.has(ACCOUNTS) ? f.list(ACCOUNTS) : List.of(),
         f.has(WATCHLIST) ? f.list(WATCHLIST) : List.of(),
-        f.has(FORMAT) ? f.get(FORMAT) : "canonical-parquet",
+        f.has(FORMAT) ? f.get(FORMAT) : DEFAULT_FORMAT,
         f.has(REPORT) && !f.get(REPORT).isBlank() ? f.get(REPORT) : null,
-        f.has(BOOTSTRAP) ? (int) f.asLong(BOOTSTRAP) : 100,
-        f.has(MIN_SUPPORT) ? f.asLong(MIN_SUPPORT) : 100,
-        f.has(SEED) ? f.asLong(SEED) : 42,
+        f.has(BOOTSTRAP) ? (int) f.asLong(BOOTSTRAP) : DEFAULT_BOOTSTRAP,
+        f.has(MIN_SUPPORT) ? f.asLong(MIN_SUPPORT) : DEFAULT_MIN_SUPPORT,
+        f.has(SEED) ? f.asLong(SEED) : DEFAULT_SEED,
         coordination(f),
         f.resolved());
   }

@@ -142,8 +142,7 @@ public final class CoordinationDetector {
     Dataset<Row> weighted = t.join(df, new String[] {PLATFORM, TRACE, TRACE_KEY})
         .filter(col("_df").between(2, p.maxTraceAccounts()))
         .join(nAccounts, new String[] {PLATFORM, TRACE})
-        .withColumn("_w", log(col("_n").divide(col("_df"))))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .withColumn("_w", log(col("_n").divide(col("_df"))));
     Dataset<Row> norms = weighted.groupBy(PLATFORM, TRACE, Posts.ACCOUNT_ID).agg(sqrt(sum(col("_w").multiply(col("_w")))).as("_norm"));
     Dataset<Row> a = weighted.select(col(PLATFORM), col(TRACE), col(TRACE_KEY), col(Posts.ACCOUNT_ID).as(ACCOUNT_A), col("_w"), col("_first").as("_fa"), col("_last").as("_la"));
     Dataset<Row> b = weighted.select(col(PLATFORM), col(TRACE), col(TRACE_KEY), col(Posts.ACCOUNT_ID).as(ACCOUNT_B), col("_w").as("_wb"), col("_first").as("_fb"), col("_last").as("_lb"));

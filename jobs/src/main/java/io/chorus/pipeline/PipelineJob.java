@@ -27,7 +27,7 @@ public final class PipelineJob {
     IngestJob.run(spark, cfg, manifest);
     // Labels an adapter produced during ingest (e.g. cresci-csv) win over <input>/labels.
     String ingestedLabels = cfg.output() + "/" + Labels.TABLE;
-    List<String> labels = cfg.labels().isEmpty() && Tables.exists(spark, ingestedLabels) && Tables.runDates(spark, ingestedLabels).contains(cfg.runDate())
+    List<String> labels = cfg.labels().isEmpty() && Tables.runDates(spark, ingestedLabels).contains(cfg.runDate())
         ? List.of(ingestedLabels) : cfg.tablePaths(cfg.labels(), Labels.TABLE);
     List<String> watchlist = cfg.tablePaths(cfg.watchlist(), Watchlist.TABLE);
     JobConfig staged = cfg.withInputs(List.of(cfg.output()), labels, watchlist);

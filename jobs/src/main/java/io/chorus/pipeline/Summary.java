@@ -9,6 +9,7 @@ import io.chorus.io.Tables;
 import io.chorus.schema.AccountFeatures;
 import io.chorus.schema.AccountScores;
 import io.chorus.schema.BotShare;
+import io.chorus.schema.Coordination;
 import io.chorus.schema.Influence;
 import io.chorus.schema.Posts;
 import io.chorus.schema.Quarantine;
@@ -24,7 +25,7 @@ public final class Summary {
   static final List<TableSchema> TABLES =
       List.of(Posts.TABLE_SCHEMA, Quarantine.TABLE_SCHEMA, AccountFeatures.TABLE_SCHEMA, AccountScores.TABLE_SCHEMA, BotShare.TABLE_SCHEMA,
           Influence.ACCOUNT_TABLE_SCHEMA, Influence.TOPIC_TABLE_SCHEMA, Influence.WATCHLIST_TABLE_SCHEMA,
-          io.chorus.schema.Coordination.EDGES_TABLE_SCHEMA, io.chorus.schema.Coordination.CLUSTERS_TABLE_SCHEMA);
+          Coordination.EDGES_TABLE_SCHEMA, Coordination.CLUSTERS_TABLE_SCHEMA);
 
   private Summary() {}
 
@@ -44,7 +45,7 @@ public final class Summary {
         c.getOrDefault("quarantined", 0L), c.getOrDefault("duplicates_dropped", 0L), c.getOrDefault("kept", 0L)));
     b.append(String.format(Locale.ROOT, "  accounts scored   %,d%n", counts.getOrDefault(AccountScores.TABLE, 0L)));
     b.append(String.format(Locale.ROOT, "  coordinated       %,d accounts in clusters, %,d edges%n",
-        counts.getOrDefault(io.chorus.schema.Coordination.CLUSTERS_TABLE, 0L), counts.getOrDefault(io.chorus.schema.Coordination.EDGES_TABLE, 0L)));
+        counts.getOrDefault(Coordination.CLUSTERS_TABLE, 0L), counts.getOrDefault(Coordination.EDGES_TABLE, 0L)));
     String d = cfg.runDate();
     List<Row> overall = Tables.readWritten(spark, BotShare.TABLE_SCHEMA, cfg.output(), d)
         .filter(col(BotShare.SLICE_TYPE).equalTo("overall")).orderBy(BotShare.UNIT, BotShare.METHOD).collectAsList();
