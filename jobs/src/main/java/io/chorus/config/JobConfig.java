@@ -114,9 +114,16 @@ public record JobConfig(
   public static final FlagSpec WATCHLIST_FLAG =
       FlagSpec.value(WATCHLIST, "<input>/watchlist if present", "Watchlist table(s), comma-separated");
   public static final FlagSpec FORMAT_FLAG =
-      FlagSpec.value(FORMAT, DEFAULT_FORMAT, "Input layout: canonical-parquet, ira-csv, cresci-csv");
+      FlagSpec.value(FORMAT, DEFAULT_FORMAT,
+          "Input layout: canonical-parquet, twitter-v1, twitter-v2, ira-csv, cresci-csv, caverlee-tsv, mastodon (README: Input formats)");
+  public static final FlagSpec ON_CORRUPT_FILE_FLAG = FlagSpec.value("on-corrupt-file", "fail",
+      "An unreadable input file (truncated gzip, bad Parquet footer): fail, or skip it and record it in quarantine");
+  public static final FlagSpec OBSERVED_AT_FLAG = FlagSpec.value("observed-at", "the run date",
+      "twitter-v2: when user objects without a collection time were observed (e.g. 2022-02-01)");
   public static final FlagSpec IRA_LABELS_FLAG =
       FlagSpec.toggle("ira-labels", "ira-csv: offer IRA authors as labels bot/ira (state-run, often human-operated: see README)");
+  /** The flags of ingest that choose and read the input layout (ingest and pipeline). */
+  public static final List<FlagSpec> INGEST_FLAGS = List.of(FORMAT_FLAG, IRA_LABELS_FLAG, ON_CORRUPT_FILE_FLAG, OBSERVED_AT_FLAG);
   public static final FlagSpec REPORT_FLAG = FlagSpec.value(REPORT, "", "Write a JSON report to this path");
   public static final FlagSpec BOOTSTRAP_FLAG =
       FlagSpec.value(BOOTSTRAP, String.valueOf(DEFAULT_BOOTSTRAP), "Bootstrap replicates for bot-share confidence intervals");

@@ -94,11 +94,11 @@ public final class FeatureCalc {
             growth(Accounts.FAVOURITES_COUNT).as(FAVOURITES_GROWTH),
             growth(Accounts.LISTED_COUNT).as(LISTED_GROWTH),
             col(Accounts.FOLLOWERS_COUNT).cast("double").divide(greatest(col(Accounts.FRIENDS_COUNT).cast("double"), lit(1.0))).as(FOLLOWERS_FRIENDS_RATIO),
-            length(col(Accounts.SCREEN_NAME)).cast("double").as(SCREEN_NAME_LENGTH),
+            coalesce(length(col(Accounts.SCREEN_NAME)), col(Accounts.SCREEN_NAME_LENGTH)).cast("double").as(SCREEN_NAME_LENGTH),
             digits(col(Accounts.SCREEN_NAME)).as(SCREEN_NAME_DIGITS),
             length(col(Accounts.DISPLAY_NAME)).cast("double").as(DISPLAY_NAME_LENGTH),
             digits(col(Accounts.DISPLAY_NAME)).as(DISPLAY_NAME_DIGITS),
-            coalesce(length(col(Accounts.DESCRIPTION)), lit(0)).cast("double").as(DESCRIPTION_LENGTH));
+            coalesce(length(col(Accounts.DESCRIPTION)), col(Accounts.DESCRIPTION_LENGTH), lit(0)).cast("double").as(DESCRIPTION_LENGTH));
   }
 
   // ------------------------------------------------------------ behaviour features

@@ -2,21 +2,27 @@ package io.chorus.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.lit;
 
 import io.chorus.ChorusException;
 import io.chorus.config.JobConfig;
 import io.chorus.io.RunManifest;
 import io.chorus.io.Tables;
+import io.chorus.schema.AccountAttributes;
 import io.chorus.schema.Accounts;
 import io.chorus.schema.Labels;
 import io.chorus.schema.Posts;
 import io.chorus.schema.Quarantine;
 import io.chorus.spark.Stages;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -34,9 +40,14 @@ public final class IngestJob {
   private IngestJob() {}
 
   /** Counts that prove nothing was lost. */
-  public record Conservation(long read, long kept, long quarantined, long duplicates) {
+  public record Conservation(long read, long kept, long quarantined, long duplicates, long profileOnly) {
+    public Conservation(long read, long kept, long quarantined, long duplicates) {
+      this(read, kept, quarantined, duplicates, 0);
+    }
+
+    /** Records read = posts kept + quarantined + duplicates dropped + profile-only records. */
     public boolean holds() {
-      return read == kept + quarantined + duplicates;
+      return read == kept + quarantined + duplicates + profileOnly;
     }
 
     Map<String, Long> asMap() {
@@ -45,6 +56,7 @@ public final class IngestJob {
       m.put("kept", kept);
       m.put("quarantined", quarantined);
       m.put("duplicates_dropped", duplicates);
+      m.put("profile_only", profileOnly);
       return m;
     }
   }
@@ -59,21 +71,72 @@ public final class IngestJob {
   }
 
   public static final String IRA_LABELS = "ira-labels";
+  public static final String OBSERVED_AT = "observed-at";
+
+  static ArchiveFiles.OnCorrupt onCorrupt(JobConfig cfg) {
+    return ArchiveFiles.OnCorrupt.parse(cfg.flags().getOrDefault(ArchiveFiles.ON_CORRUPT_FILE, "fail"));
+  }
+
+  /** --observed-at as timestamp text (null literal when not given), for sources without snapshot times. */
+  static Column observedAt(JobConfig cfg) {
+    String v = cfg.flags().get(OBSERVED_AT);
+    if (v == null || v.isBlank()) {
+      return lit(null).cast("string");
+    }
+    if (!v.matches("\\d{4}-\\d{2}-\\d{2}([ T].*)?")) {
+      throw new ChorusException("--" + OBSERVED_AT + " must be a date or timestamp like 2022-02-01 or 2022-02-01T00:00:00Z, got '" + v + "'.");
+    }
+    return lit(v);
+  }
 
   static Adapters.RawArchive readArchive(SparkSession spark, JobConfig cfg) {
+    ArchiveFiles.OnCorrupt onCorrupt = onCorrupt(cfg);
     return switch (cfg.format()) {
-      case Adapters.IRA_CSV -> Adapters.ira(spark, cfg.inputs(), iraLabels(cfg));
-      case Adapters.CRESCI_CSV -> Adapters.cresci(spark, cfg.inputs());
-      default -> {
-        var postPaths = cfg.tablePaths(java.util.List.of(), Posts.TABLE);
-        Dataset<Row> posts = Tables.readRaw(spark, postPaths, cfg.runDate())
-            .orElseThrow(() -> new ChorusException("No posts table at " + String.join(", ", postPaths)
-                + ". Fix: point --input at a folder holding posts/ (Parquet), or generate one with 'scripts/chorus generate'."));
-        var accountPaths = cfg.tablePaths(cfg.accounts(), Accounts.TABLE);
-        yield new Adapters.RawArchive(withProvenance(posts), Tables.readRaw(spark, accountPaths, cfg.runDate()).map(IngestJob::withProvenance),
-            Optional.empty());
-      }
+      case Adapters.IRA_CSV -> Adapters.ira(spark, cfg.inputs(), iraLabels(cfg), onCorrupt);
+      case Adapters.CRESCI_CSV -> Adapters.cresci(spark, cfg.inputs(), onCorrupt);
+      case Adapters.CAVERLEE_TSV -> Adapters.caverlee(spark, cfg.inputs(), onCorrupt);
+      case TwitterV1.FORMAT -> TwitterV1.read(spark, cfg.inputs(), onCorrupt);
+      case TwitterV2.FORMAT -> TwitterV2.read(spark, cfg.inputs(), onCorrupt, observedAt(cfg), lit(cfg.runDate()));
+      case Mastodon.FORMAT -> Mastodon.read(spark, cfg.inputs(), onCorrupt);
+      default -> canonical(spark, cfg, onCorrupt);
     };
+  }
+
+  /** Canonical Parquet tables; their files are checked (footers) like any raw archive's. */
+  static Adapters.RawArchive canonical(SparkSession spark, JobConfig cfg, ArchiveFiles.OnCorrupt onCorrupt) {
+    var postPaths = cfg.tablePaths(List.of(), Posts.TABLE);
+    var accountPaths = cfg.tablePaths(cfg.accounts(), Accounts.TABLE);
+    List<String> folders = new ArrayList<>(Tables.resolveAll(spark, postPaths, cfg.runDate()));
+    if (folders.isEmpty()) {
+      throw new ChorusException("No posts table at " + String.join(", ", postPaths)
+          + ". Fix: point --input at a folder holding posts/ (Parquet), or generate one with 'scripts/chorus generate'.");
+    }
+    List<String> accountFolders = Tables.resolveAll(spark, accountPaths, cfg.runDate());
+    List<String> all = new ArrayList<>(folders);
+    all.addAll(accountFolders);
+    ArchiveFiles.Files files = ArchiveFiles.check(spark, ArchiveFiles.list(spark, all, List.of(".parquet")), onCorrupt,
+        "copy the table again from its source");
+    List<String> skipped = files.skipped().stream().map(ArchiveFiles.Checked::path).toList();
+    Dataset<Row> posts = Tables.readFiles(spark, folders, skipped).orElseGet(() -> Adapters.noPosts(spark));
+    Optional<Dataset<Row>> accounts = Tables.readFiles(spark, accountFolders, skipped);
+    return new Adapters.RawArchive(withProvenance(posts), accounts.map(IngestJob::withProvenance), Optional.empty(), Optional.empty(),
+        Optional.empty(), files.skipped());
+  }
+
+  /** One quarantine row per file left out with --on-corrupt-file skip. */
+  static Dataset<Row> skippedFiles(SparkSession spark, List<ArchiveFiles.Checked> skipped) {
+    List<Row> rows = skipped.stream().map(f -> RowFactory.create(f.path(), "file", ArchiveFiles.CORRUPT_FILE,
+        "the file is unreadable and was skipped (--on-corrupt-file skip): " + f.problem(),
+        json(Map.of("file", f.path(), "error", f.problem())))).toList();
+    return spark.createDataFrame(rows, Quarantine.SCHEMA);
+  }
+
+  static String json(Map<String, String> m) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(new java.util.TreeMap<>(m));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
@@ -88,7 +151,7 @@ public final class IngestJob {
     manifest.put("format", cfg.format());
     Dataset<Row> rawPosts = archive.posts();
     String where = FORMAT_CANONICAL.equals(cfg.format())
-        ? String.join(", ", cfg.tablePaths(java.util.List.of(), Posts.TABLE)) : String.join(", ", cfg.inputs());
+        ? String.join(", ", cfg.tablePaths(List.of(), Posts.TABLE)) : String.join(", ", cfg.inputs());
     Validation.requireColumns(rawPosts, Posts.TABLE_SCHEMA, where);
     Dataset<Row> checked = Validation.checkPosts(rawPosts, Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
     // Persisted: the write of kept posts and the duplicate count both read it (the dedupe window runs once).
@@ -119,18 +182,39 @@ public final class IngestJob {
       LOG.warn("No accounts in {}: features will use posts only", cfg.inputs());
     }
     if (archive.labels().isPresent()) {
-      Dataset<Row> labels = archive.labels().get();
+      Dataset<Row> checkedLabels = Validation.conflictingLabels(Validation.checkLabels(archive.labels().get()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> labels = checkedLabels.filter(col(Validation.REASON_CODE).isNull()).dropDuplicates(Labels.PLATFORM, Labels.ACCOUNT_ID, Labels.SOURCE);
       Stages.step(spark, "ingest", "write labels", () -> Tables.write(labels, Labels.TABLE_SCHEMA, cfg.output(), runDate));
-      manifest.count(Labels.TABLE, Tables.countWritten(spark, Labels.TABLE_SCHEMA, cfg.output(), runDate));
+      quarantine = quarantine.unionByName(Validation.quarantined(checkedLabels, Labels.TABLE));
+      long labelsRead = checkedLabels.count();
+      long labelsRejected = checkedLabels.filter(col(Validation.REASON_CODE).isNotNull()).count();
+      long labelsKept = Tables.countWritten(spark, Labels.TABLE_SCHEMA, cfg.output(), runDate);
+      checkedLabels.unpersist();
+      manifest.put("ingest_labels_conservation", new Conservation(labelsRead, labelsKept, labelsRejected, labelsRead - labelsKept - labelsRejected).asMap());
+      manifest.count(Labels.TABLE, labelsKept);
+    }
+    if (archive.attributes().isPresent()) {
+      Dataset<Row> attributes = archive.attributes().get();
+      Stages.step(spark, "ingest", "write account attributes", () -> Tables.write(attributes, AccountAttributes.TABLE_SCHEMA, cfg.output(), runDate));
+      manifest.count(AccountAttributes.TABLE, Tables.countWritten(spark, AccountAttributes.TABLE_SCHEMA, cfg.output(), runDate));
+    }
+    if (!archive.skipped().isEmpty()) {
+      quarantine = quarantine.unionByName(skippedFiles(spark, archive.skipped()));
+      manifest.put("skipped_files", archive.skipped().stream().map(f -> Map.of("file", f.path(), "error", f.problem())).toList());
+      LOG.warn("Skipped {} unreadable file(s) (--on-corrupt-file skip); they are listed in the quarantine table and the manifest",
+          archive.skipped().size());
     }
     Dataset<Row> q = quarantine;
     Stages.step(spark, "ingest", "write quarantine", () -> Tables.write(q, Quarantine.TABLE_SCHEMA, cfg.output(), runDate));
 
+    long profileOnly = archive.profileOnly().map(Dataset::count).orElse(0L);
     Conservation c = Stages.step(spark, "ingest", "conservation counts", () -> new Conservation(
-        checked.count(),
+        checked.count() + profileOnly,
         Tables.countWritten(spark, Posts.TABLE_SCHEMA, cfg.output(), runDate),
         checked.filter(col(Validation.REASON_CODE).isNotNull()).count(),
-        marked.filter(col("_dup_rank").gt(1)).count()));
+        marked.filter(col("_dup_rank").gt(1)).count(),
+        profileOnly));
     checked.unpersist();
     marked.unpersist();
     long quarantinedTotal = Tables.countWritten(spark, Quarantine.TABLE_SCHEMA, cfg.output(), runDate);

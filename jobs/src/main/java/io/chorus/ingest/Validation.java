@@ -15,6 +15,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.chorus.schema.Accounts;
+import io.chorus.schema.Labels;
 import io.chorus.schema.Posts;
 import io.chorus.schema.Quarantine;
 import io.chorus.schema.TableSchema;
@@ -128,10 +129,10 @@ public final class Validation {
     List<String> have = Arrays.asList(raw.columns());
     List<Column> typed = new ArrayList<>();
     for (StructField f : Posts.SCHEMA.fields()) {
-      typed.add(have.contains(f.name()) ? col(f.name()).cast(f.dataType()).as(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
+      typed.add(have.contains(f.name()) ? col(f.name()).try_cast(f.dataType()).as(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
     }
     List<Rule> rules = new ArrayList<>(requiredRules(Posts.TABLE_SCHEMA, have));
-    Column ts = col(Posts.CREATED_AT).cast("timestamp");
+    Column ts = col(Posts.CREATED_AT).try_cast("timestamp");
     if (have.contains(Posts.CREATED_AT)) {
       rules.add(castRule(Posts.CREATED_AT, ts, BAD_TIMESTAMP, "a timestamp"));
       Timestamp latest = Timestamp.from(runInstant.plusSeconds(FUTURE_TOLERANCE_SECONDS));
@@ -142,6 +143,11 @@ public final class Validation {
       if (have.contains(idCol)) {
         rules.add(new Rule(col(idCol).isNotNull().and(col(idCol).cast("string").rlike("[\\s\\x00-\\x1F]")), BAD_TYPE,
             lit("column '" + idCol + "' is not an id: it holds whitespace or control characters")));
+      }
+    }
+    for (String c : List.of(Posts.AUTHOR_FOLLOWERS_COUNT, Posts.AUTHOR_FRIENDS_COUNT, Posts.AUTHOR_STATUSES_COUNT)) {
+      if (have.contains(c)) {
+        rules.add(castRule(c, col(c).try_cast("long"), BAD_TYPE, "a whole number"));
       }
     }
     if (have.contains(Posts.KIND)) {
@@ -165,18 +171,55 @@ public final class Validation {
     List<String> have = Arrays.asList(raw.columns());
     List<Column> typed = new ArrayList<>();
     for (StructField f : Accounts.SCHEMA.fields()) {
-      typed.add(have.contains(f.name()) ? col(f.name()).cast(f.dataType()).as(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
+      typed.add(have.contains(f.name()) ? col(f.name()).try_cast(f.dataType()).as(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
     }
     List<Rule> rules = new ArrayList<>(requiredRules(Accounts.TABLE_SCHEMA, have));
     if (have.contains(Accounts.OBSERVED_AT)) {
-      rules.add(castRule(Accounts.OBSERVED_AT, col(Accounts.OBSERVED_AT).cast("timestamp"), BAD_TIMESTAMP, "a timestamp"));
+      rules.add(castRule(Accounts.OBSERVED_AT, col(Accounts.OBSERVED_AT).try_cast("timestamp"), BAD_TIMESTAMP, "a timestamp"));
     }
     for (String c : List.of(Accounts.FOLLOWERS_COUNT, Accounts.FRIENDS_COUNT, Accounts.STATUSES_COUNT)) {
       if (have.contains(c)) {
-        rules.add(castRule(c, col(c).cast("long"), BAD_TYPE, "a whole number"));
+        rules.add(castRule(c, col(c).try_cast("long"), BAD_TYPE, "a whole number"));
       }
     }
     return withReasons(raw, typed, rules);
+  }
+
+  /**
+   * Validates raw label rows (account_id, platform, label, source, _source_file): a missing id is
+   * missing_field, a label other than bot or human (any case) is bad_label. Same contract as {@link
+   * #checkPosts}.
+   */
+  public static Dataset<Row> checkLabels(Dataset<Row> raw) {
+    Dataset<Row> in = Arrays.asList(raw.columns()).contains(SOURCE_FILE) ? raw : raw.withColumn(SOURCE_FILE, lit("unknown"));
+    List<String> have = Arrays.asList(in.columns());
+    Column label = lower(trim(col(Labels.LABEL)));
+    List<Column> typed = new ArrayList<>();
+    for (StructField f : Labels.SCHEMA.fields()) {
+      typed.add(f.name().equals(Labels.LABEL) ? label.as(f.name()) : col(f.name()).try_cast(f.dataType()).as(f.name()));
+    }
+    List<Rule> rules = new ArrayList<>(requiredRules(Labels.TABLE_SCHEMA, have));
+    rules.add(new Rule(label.isin(Labels.BOT, Labels.HUMAN).unary_$bang(), Adapters.BAD_LABEL,
+        concat(lit("column 'label' value '"), substring(col(Labels.LABEL), 1, 40), lit("' is not bot or human"))));
+    return withReasons(in, typed, rules);
+  }
+
+  public static final String CONFLICTING_LABEL = "conflicting_label";
+
+  /**
+   * Checked labels where one source gives the same account both labels: every such row is rejected
+   * with conflicting_label (which one is right cannot be known). Repeats of one label stay valid and
+   * are dropped as duplicates by the writer.
+   */
+  public static Dataset<Row> conflictingLabels(Dataset<Row> checked) {
+    Column valid = col(REASON_CODE).isNull();
+    Column distinctLabels = org.apache.spark.sql.functions.size(org.apache.spark.sql.functions.collect_set(when(valid, col(Labels.LABEL)))
+        .over(Window.partitionBy(Labels.PLATFORM, Labels.ACCOUNT_ID, Labels.SOURCE)));
+    Column conflict = valid.and(distinctLabels.gt(1));
+    return checked
+        .withColumn(RAW, when(conflict, to_json(struct(col(Labels.ACCOUNT_ID), col(Labels.LABEL), col(Labels.SOURCE)))).otherwise(col(RAW)))
+        .withColumn(REASON, when(conflict, lit("the source gives this account both labels, bot and human")).otherwise(col(REASON)))
+        .withColumn(REASON_CODE, when(conflict, lit(CONFLICTING_LABEL)).otherwise(col(REASON_CODE)));
   }
 
   /**
@@ -198,7 +241,7 @@ public final class Validation {
     List<String> have = Arrays.asList(raw.columns());
     Column json;
     if (have.contains(RECORD)) {
-      json = to_json(col(RECORD));
+      json = raw.schema().apply(RECORD).dataType() instanceof org.apache.spark.sql.types.StringType ? col(RECORD) : to_json(col(RECORD));
     } else {
       json = to_json(struct(have.stream().filter(c -> !c.equals(SOURCE_FILE) && !c.equals(CORRUPT)).map(c -> col(c)).toArray(Column[]::new)));
     }
@@ -220,13 +263,19 @@ public final class Validation {
             col(RAW).as(Quarantine.RAW));
   }
 
-  /** Marks all but one row per (platform, post_id) as a duplicate, deterministically. */
+  /**
+   * Marks all but one row per (platform, post_id) as a duplicate, deterministically: the earliest,
+   * then by author, then by a hash of every canonical column, then by source file, so the kept row
+   * does not depend on partitioning or file order unless the copies are identical.
+   */
   public static Dataset<Row> markDuplicates(Dataset<Row> valid) {
+    Column content = xxhash64(Arrays.stream(Posts.SCHEMA.fieldNames()).filter(n -> Arrays.asList(valid.columns()).contains(n))
+        .map(n -> col(n)).toArray(Column[]::new));
     return valid.withColumn(
         "_dup_rank",
         row_number()
             .over(Window.partitionBy(Posts.PLATFORM, Posts.POST_ID)
-                .orderBy(col(Posts.CREATED_AT), col(Posts.ACCOUNT_ID), xxhash64(coalesce(col(Posts.TEXT), lit(""))), col(SOURCE_FILE))));
+                .orderBy(col(Posts.CREATED_AT), col(Posts.ACCOUNT_ID), content, col(SOURCE_FILE))));
   }
 
   /**

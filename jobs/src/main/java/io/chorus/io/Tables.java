@@ -96,6 +96,53 @@ public final class Tables {
   }
 
   /** Raw Parquet rows of every existing table path, unioned by name; empty when none exists. */
+  /** The folders to read for each table path (see {@link #resolve}); missing tables are left out. */
+  public static List<String> resolveAll(SparkSession spark, List<String> tablePaths, String runDate) {
+    List<String> folders = new ArrayList<>();
+    for (String p : tablePaths) {
+      resolve(spark, p, runDate).ifPresent(folders::add);
+    }
+    return folders;
+  }
+
+  /**
+   * The Parquet files of {@code folders} except {@code skipped} ones, as one frame with the union of
+   * their columns. A folder with nothing skipped is read whole (partition discovery as usual).
+   */
+  public static Optional<Dataset<Row>> readFiles(SparkSession spark, List<String> folders, List<String> skipped) {
+    Dataset<Row> out = null;
+    for (String folder : folders) {
+      String prefix = fs(spark, folder).makeQualified(new Path(folder)).toString() + "/";
+      List<String> mine = skipped.stream().filter(f -> f.startsWith(prefix)).toList();
+      Dataset<Row> df;
+      try {
+        if (mine.isEmpty()) {
+          df = spark.read().parquet(folder);
+        } else {
+          List<String> keep = new ArrayList<>();
+          var it = fs(spark, folder).listFiles(new Path(folder), true);
+          while (it.hasNext()) {
+            String f = it.next().getPath().toString();
+            String name = new Path(f).getName();
+            if (name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".") && !mine.contains(f)) {
+              keep.add(f);
+            }
+          }
+          if (keep.isEmpty()) {
+            continue;
+          }
+          df = spark.read().option("basePath", folder).parquet(keep.toArray(new String[0]));
+        }
+      } catch (Exception e) {
+        throw new ChorusException(
+            "Cannot read Parquet at " + folder + ": " + firstLine(e) + ". Fix: check the path holds Parquet files"
+                + " (convert other layouts with 'chorus ingest --format ...').", e);
+      }
+      out = out == null ? df : out.unionByName(df, true);
+    }
+    return Optional.ofNullable(out);
+  }
+
   public static Optional<Dataset<Row>> readRaw(SparkSession spark, List<String> tablePaths, String runDate) {
     List<String> folders = new ArrayList<>();
     for (String p : tablePaths) {

@@ -3,6 +3,7 @@ package io.chorus.schema;
 import static io.chorus.schema.Fields.optional;
 import static io.chorus.schema.Fields.required;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -12,7 +13,8 @@ import org.apache.spark.sql.types.StructType;
 /** Canonical account profile snapshots (several per account allowed, keyed by observed_at). */
 public final class Accounts {
   public static final String TABLE = "accounts";
-  public static final int VERSION = 1;
+  /** v2 added screen_name_length and description_length (sources that give lengths, not texts). */
+  public static final int VERSION = 2;
 
   public static final String ACCOUNT_ID = "account_id";
   public static final String PLATFORM = "platform";
@@ -31,6 +33,8 @@ public final class Accounts {
   public static final String DEFAULT_PROFILE_IMAGE = "default_profile_image";
   public static final String PROFILE_USE_BACKGROUND_IMAGE = "profile_use_background_image";
   public static final String LOCATION = "location";
+  public static final String SCREEN_NAME_LENGTH = "screen_name_length";
+  public static final String DESCRIPTION_LENGTH = "description_length";
 
   public static final StructType SCHEMA =
       Fields.struct(
@@ -50,7 +54,9 @@ public final class Accounts {
           optional(DEFAULT_PROFILE, BooleanType, "Theme and background never changed", "flag"),
           optional(DEFAULT_PROFILE_IMAGE, BooleanType, "Default avatar (egg)", "flag"),
           optional(PROFILE_USE_BACKGROUND_IMAGE, BooleanType, "Profile uses a background image", "flag"),
-          optional(LOCATION, StringType, "Free-text profile location", "text"));
+          optional(LOCATION, StringType, "Free-text profile location", "text"),
+          optional(SCREEN_NAME_LENGTH, IntegerType, "Screen name length when the source gives only the length (caverlee-2011); else null", "count"),
+          optional(DESCRIPTION_LENGTH, IntegerType, "Description length when the source gives only the length (caverlee-2011); else null", "count"));
 
   public static final TableSchema TABLE_SCHEMA =
       new TableSchema(TABLE, TableSchema.Kind.INPUT, VERSION, "One row per account profile snapshot.", SCHEMA, false);

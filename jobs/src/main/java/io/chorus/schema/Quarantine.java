@@ -21,7 +21,7 @@ public final class Quarantine {
   public static final StructType SCHEMA =
       Fields.struct(
           required(SOURCE_FILE, StringType, "File the record came from", "URI"),
-          required(RECORD_TYPE, StringType, "posts or accounts", "enum"),
+          required(RECORD_TYPE, StringType, "posts, accounts or labels (one record each), or file (an unreadable file skipped whole)", "enum"),
           required(REASON_CODE, StringType, "Machine-readable rejection code (see README: validation rules)", "enum"),
           required(REASON, StringType, "Readable explanation naming the column", "text"),
           required(RAW, StringType, "The original record as JSON, truncated to 2000 characters", "text"));

@@ -9,6 +9,7 @@ public final class Schemas {
           Posts.TABLE_SCHEMA,
           Accounts.TABLE_SCHEMA,
           Labels.TABLE_SCHEMA,
+          AccountAttributes.TABLE_SCHEMA,
           Watchlist.TABLE_SCHEMA,
           Quarantine.TABLE_SCHEMA,
           AccountFeatures.TABLE_SCHEMA,
