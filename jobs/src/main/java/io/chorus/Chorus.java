@@ -44,7 +44,7 @@ public final class Chorus {
         }),
     INGEST("ingest", "Validate an archive; write canonical posts, accounts and quarantine",
         flags(JobConfig.input("Archive folder(s) holding posts/ and accounts/, or a raw archive folder for --format"), JobConfig.output("Output root"),
-            JobConfig.FORMAT_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.IRA_LABELS_FLAG),
+            JobConfig.INGEST_FLAGS, JobConfig.ACCOUNTS_FLAG),
         "chorus ingest --input ./sample-data --output ./out --run-date 2024-03-15",
         (spark, f) -> stage("ingest", spark, f, IngestJob::run)),
     FEATURES("features", "Compute account_features from canonical posts and accounts",
@@ -83,7 +83,7 @@ public final class Chorus {
         (spark, f) -> stage("influence", spark, f, (s, c, m) -> InfluenceJob.run(s, c, m))),
     PIPELINE("pipeline", "ingest -> features -> train -> score -> coordination -> estimate -> influence, then write the run manifest",
         flags(JobConfig.input("Archive folder(s) holding posts/, accounts/, labels/, watchlist/"), JobConfig.output("Output root"),
-            JobConfig.FORMAT_FLAG, JobConfig.IRA_LABELS_FLAG, JobConfig.MODEL_FLAG, JobConfig.LABELS_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.WATCHLIST_FLAG,
+            JobConfig.INGEST_FLAGS, JobConfig.MODEL_FLAG, JobConfig.LABELS_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.WATCHLIST_FLAG,
             JobConfig.BOOTSTRAP_FLAG, JobConfig.MIN_SUPPORT_FLAG, JobConfig.SEED_FLAG, JobConfig.COORDINATION_FLAGS),
         "chorus pipeline --input ./sample-data --output ./out --run-date 2024-03-15",
         (spark, f) -> stage("pipeline", spark, f, PipelineJob::run));
@@ -182,7 +182,7 @@ public final class Chorus {
       }
       Flags f = Flags.parse(c.name, c.flags, rest);
       Stages.setQuiet(f.bool(JobConfig.QUIET));
-      SparkSession spark = SparkSessions.create(c.name);
+      SparkSession spark = SparkSessions.create(c.name, f.has(JobConfig.OUTPUT) ? f.get(JobConfig.OUTPUT) : null);
       try {
         c.runner.run(spark, f);
       } finally {
