@@ -193,6 +193,37 @@ class ArchiveAdaptersTest extends SparkTestBase {
     assertThat(labels).containsEntry("6301", "bot").containsEntry("10836", "bot").containsEntry("614", "human");
   }
 
+  @Test
+  void iraCsvWithAuthorsAsAttributesAndLabels(@TempDir Path tmp) {
+    Result r = ingest(fixture("ira-csv"), tmp, Adapters.IRA_CSV, Map.of(IngestJob.IRA_LABELS, "true"));
+    // 8 rows: 3 kept (original, R, Q), one exact repeat, bad date, no author, followers "many", broken quoting.
+    assertThat(r.conservation()).isEqualTo(new IngestJob.Conservation(8, 3, 4, 1, 0));
+    assertThat(r.reasons()).isEqualTo(new TreeMap<>(Map.of(Validation.BAD_TIMESTAMP, 1L, Validation.MISSING_FIELD, 1L, Validation.BAD_TYPE, 1L,
+        Validation.MALFORMED_RECORD, 1L)));
+    Row original = r.posts().filter("kind = 'original'").first();
+    assertThat(original.<String>getAs(Posts.TEXT)).isEqualTo("Breaking: \"talks\" fail, says @StateDept #news https://t.co/abc");
+    assertThat(original.getList(original.fieldIndex(Posts.HASHTAGS))).containsExactly("news");
+    assertThat(original.getList(original.fieldIndex(Posts.MENTIONS))).containsExactly("statedept");
+    assertThat(original.<String>getAs(Posts.LANG)).isEqualTo("en");
+    assertThat(r.posts().filter("kind = 'repost' and parent_missing").count()).isEqualTo(1);
+    assertThat(r.posts().filter("kind = 'quote' and account_id = 'xfan'").count()).isEqualTo(1);
+    assertThat(labels(tmp)).isEqualTo(Map.of("xraynews", "bot", "xfan", "bot"));
+    Map<String, String> category = spark.read().parquet(tmp.resolve("account_attributes").toString()).filter("attribute = 'account_category'")
+        .collectAsList().stream().collect(Collectors.toMap(x -> x.getAs("account_id"), x -> x.getAs("value")));
+    assertThat(category).isEqualTo(Map.of("xraynews", "NewsFeed", "xfan", "NonEnglish"));
+  }
+
+  @Test
+  void cresciCsvAccountsAndLabelsFromTheDatasetColumn(@TempDir Path tmp) {
+    Result r = ingest(fixture("cresci-csv"), tmp, Adapters.CRESCI_CSV, Map.of());
+    assertThat(r.accounts().count()).isEqualTo(2);
+    assertThat(r.reasons()).isEqualTo(Map.of(Validation.BAD_TYPE, 1L)); // followers_count "x"
+    Row ann = r.account("101");
+    assertThat(List.<Object>of(ann.getAs(Accounts.SCREEN_NAME), ann.getAs(Accounts.FOLLOWERS_COUNT), ann.getAs(Accounts.DEFAULT_PROFILE),
+        ann.getAs(Accounts.DESCRIPTION))).containsExactly("ann_reads", 350L, false, "Reader, walker");
+    assertThat(labels(tmp)).containsEntry("101", "human").containsEntry("102", "bot");
+  }
+
   static void gzip(Path from, Path to, int keepBytes) throws Exception {
     byte[] whole;
     try (var bos = new java.io.ByteArrayOutputStream(); OutputStream gz = new GZIPOutputStream(bos)) {
