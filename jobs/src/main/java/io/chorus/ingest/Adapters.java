@@ -89,10 +89,7 @@ public final class Adapters {
     if (files.isEmpty()) {
       return null;
     }
-    StructType schema = strings("_id", "_label").add(CORRUPT, DataTypes.StringType);
-    Dataset<Row> raw = spark.read().option("header", "false").option("sep", sep).option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT).schema(schema).csv(files.toArray(new String[0]))
-        .withColumn(Validation.SOURCE_FILE, input_file_name());
+    Dataset<Row> raw = delimited(spark, strings("_id", "_label"), files, sep, false);
     return raw.filter(lower(trim(col("_id"))).notEqual("id").or(lower(trim(col("_label"))).notEqual("label")).or(col("_id").isNull()))
         .select(trim(col("_id")).as(Labels.ACCOUNT_ID), lit("twitter").as(Labels.PLATFORM), col("_label").as(Labels.LABEL),
             lit(source).as(Labels.SOURCE), col(CORRUPT), col(Validation.SOURCE_FILE), record("_id", "_label").as(Validation.RECORD));
@@ -110,19 +107,34 @@ public final class Adapters {
     return ArchiveFiles.check(spark, found, onCorrupt, fix);
   }
 
+  /** CSV files with a header row; quoted fields may span lines. */
   static Dataset<Row> csv(SparkSession spark, StructType columns, List<String> paths, String sep) {
+    return delimited(spark, columns, paths, sep, true);
+  }
+
+  /**
+   * Delimited text files read with {@code columns} as text, the corrupt-record column and the source
+   * file: a row that does not parse keeps its text for the quarantine. With {@code header}, the first
+   * row of each file names the columns and quoted fields may span lines (CSV exports); without it,
+   * every line is one record (TSV dumps).
+   */
+  static Dataset<Row> delimited(SparkSession spark, StructType columns, List<String> paths, String sep, boolean header) {
     StructType withCorrupt = columns.add(CORRUPT, DataTypes.StringType);
     if (paths.isEmpty()) {
       return spark.createDataFrame(List.of(), withCorrupt).withColumn(Validation.SOURCE_FILE, lit("none"));
     }
+    var reader = spark.read().option("header", String.valueOf(header)).option("sep", sep).option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT).schema(withCorrupt);
+    if (header) {
+      reader = reader.option("multiLine", "true").option("escape", "\"");
+    }
     try {
-      return spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").option("sep", sep)
-          .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT).schema(withCorrupt).csv(paths.toArray(new String[0]))
-          .withColumn(Validation.SOURCE_FILE, input_file_name());
+      return reader.csv(paths.toArray(new String[0])).withColumn(Validation.SOURCE_FILE, input_file_name());
     } catch (RuntimeException e) {
-      throw new ChorusException("Cannot read CSV at " + paths.get(0) + ": " + Tables.firstLine(e) + ". Fix: check the path and the --format.", e);
+      throw new ChorusException("Cannot read " + paths.get(0) + ": " + Tables.firstLine(e) + ". Fix: check the path and the --format.", e);
     }
   }
+
 
   static StructType strings(String... names) {
     StructType s = new StructType();
@@ -178,7 +190,6 @@ public final class Adapters {
    * the label as "state-operated", not "automated".
    */
   public static RawArchive ira(SparkSession spark, List<String> inputs, boolean iraLabels, ArchiveFiles.OnCorrupt onCorrupt) {
-    String dir = requireFolder(spark, inputs, IRA_CSV);
     ArchiveFiles.Files files = files(spark, inputs, IRA_CSV, onCorrupt, List.of(".csv.gz", ".csv"),
         "download the file again from https://github.com/fivethirtyeight/russian-troll-tweets");
     List<String> tweetFiles = files.paths().stream().filter(f -> new org.apache.hadoop.fs.Path(f).getName().startsWith("tweets")).toList();
@@ -305,10 +316,7 @@ public final class Adapters {
       throw new ChorusException("--format " + CAVERLEE_TSV + " found no content_polluters.txt or legitimate_users.txt under " + inputs.get(0)
           + ". Fix: point --input at the folder of the social honeypot dataset.");
     }
-    StructType schema = strings(CAVERLEE_COLUMNS).add(CORRUPT, DataTypes.StringType);
-    Dataset<Row> raw = spark.read().option("header", "false").option("sep", "\t").option("mode", "PERMISSIVE")
-        .option("columnNameOfCorruptRecord", CORRUPT).schema(schema).csv(userFiles.toArray(new String[0]))
-        .withColumn(Validation.SOURCE_FILE, input_file_name());
+    Dataset<Row> raw = delimited(spark, strings(CAVERLEE_COLUMNS), userFiles, "\t", false);
     Column bot = col(Validation.SOURCE_FILE).contains("content_polluters");
     Dataset<Row> accounts = raw.select(
         col("UserID").as(Accounts.ACCOUNT_ID), lit("twitter").as(Accounts.PLATFORM), col("CollectedAt").as(Accounts.OBSERVED_AT),

@@ -2,6 +2,7 @@ package io.chorus.ingest;
 
 import io.chorus.ChorusException;
 import io.chorus.io.Tables;
+import io.chorus.spark.Stages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputStream;
@@ -128,10 +129,9 @@ public final class ArchiveFiles {
     }
     SerializableConf conf = new SerializableConf(spark.sparkContext().hadoopConfiguration());
     int slices = Math.max(1, Math.min(paths.size(), spark.sparkContext().defaultParallelism() * 2));
-    spark.sparkContext().setJobDescription("ingest: check " + paths.size() + " input files");
-    List<Checked> checked = new ArrayList<>(JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .parallelize(paths, slices).map(p -> checkOne(p, conf.get())).collect()); // one row per file, not per record
-    spark.sparkContext().setJobDescription(null);
+    List<Checked> checked = new ArrayList<>(Stages.step(spark, "ingest", "check " + paths.size() + " input files",
+        () -> JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(paths, slices).map(p -> checkOne(p, conf.get()))
+            .collect())); // one row per file, not per record
     checked.sort(Comparator.comparing(Checked::path));
     List<Checked> bad = checked.stream().filter(c -> !c.ok()).toList();
     if (!bad.isEmpty() && onCorrupt == OnCorrupt.FAIL) {

@@ -13,6 +13,7 @@ import io.chorus.schema.Accounts;
 import io.chorus.schema.Labels;
 import io.chorus.schema.Posts;
 import io.chorus.schema.Quarantine;
+import io.chorus.schema.TableSchema;
 import io.chorus.spark.Stages;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,8 +118,8 @@ public final class IngestJob {
     ArchiveFiles.Files files = ArchiveFiles.check(spark, ArchiveFiles.list(spark, all, List.of(".parquet")), onCorrupt,
         "copy the table again from its source");
     List<String> skipped = files.skipped().stream().map(ArchiveFiles.Checked::path).toList();
-    Dataset<Row> posts = Tables.readFiles(spark, folders, skipped).orElseGet(() -> Adapters.noPosts(spark));
-    Optional<Dataset<Row>> accounts = Tables.readFiles(spark, accountFolders, skipped);
+    Dataset<Row> posts = Tables.readFiles(spark, folders, files.paths(), skipped).orElseGet(() -> Adapters.noPosts(spark));
+    Optional<Dataset<Row>> accounts = Tables.readFiles(spark, accountFolders, files.paths(), skipped);
     return new Adapters.RawArchive(withProvenance(posts), accounts.map(IngestJob::withProvenance), Optional.empty(), Optional.empty(),
         Optional.empty(), files.skipped());
   }
@@ -137,6 +138,21 @@ public final class IngestJob {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Writes the valid rows of checked side-table rows (accounts, labels), one per {@code key}, and
+   * records that table's conservation in the manifest; returns the rows written. {@code checked}
+   * should be persisted: the write, the counts and later the quarantine all read it.
+   */
+  static long writeChecked(SparkSession spark, JobConfig cfg, RunManifest manifest, TableSchema table, Dataset<Row> checked, String... key) {
+    Dataset<Row> valid = checked.filter(col(Validation.REASON_CODE).isNull()).dropDuplicates(key);
+    Stages.step(spark, "ingest", "write " + table.name(), () -> Tables.write(valid, table, cfg.output(), cfg.runDate()));
+    long read = Stages.step(spark, "ingest", "count " + table.name() + " read", checked::count);
+    long rejected = checked.filter(col(Validation.REASON_CODE).isNotNull()).count();
+    long kept = Tables.countWritten(spark, table, cfg.output(), cfg.runDate());
+    manifest.put("ingest_" + table.name() + "_conservation", new Conservation(read, kept, rejected, read - rejected - kept).asMap());
+    return kept;
   }
 
   public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
@@ -161,37 +177,25 @@ public final class IngestJob {
     Stages.step(spark, "ingest", "write canonical posts", () -> Tables.write(kept, Posts.TABLE_SCHEMA, cfg.output(), runDate));
 
     Dataset<Row> quarantine = Validation.quarantined(checked, Posts.TABLE);
+    List<Dataset<Row>> persisted = new ArrayList<>();
     Optional<Dataset<Row>> rawAccounts = archive.accounts();
     long accountsKept = 0;
     if (rawAccounts.isPresent()) {
       Validation.requireColumns(rawAccounts.get(), Accounts.TABLE_SCHEMA, String.join(", ", cfg.inputs()));
-      // Persisted: the write and both counts read it (for ira-csv it is an aggregate over the whole CSV).
       Dataset<Row> checkedAccounts = Validation.checkAccounts(rawAccounts.get()).persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> validAccounts =
-          checkedAccounts.filter(col(Validation.REASON_CODE).isNull())
-              .dropDuplicates(Accounts.PLATFORM, Accounts.ACCOUNT_ID, Accounts.OBSERVED_AT);
-      Stages.step(spark, "ingest", "write canonical accounts", () -> Tables.write(validAccounts, Accounts.TABLE_SCHEMA, cfg.output(), runDate));
+      persisted.add(checkedAccounts);
+      accountsKept = writeChecked(spark, cfg, manifest, Accounts.TABLE_SCHEMA, checkedAccounts, Accounts.PLATFORM, Accounts.ACCOUNT_ID,
+          Accounts.OBSERVED_AT);
       quarantine = quarantine.unionByName(Validation.quarantined(checkedAccounts, Accounts.TABLE));
-      long read = Stages.step(spark, "ingest", "count accounts read", checkedAccounts::count);
-      long rejected = checkedAccounts.filter(col(Validation.REASON_CODE).isNotNull()).count();
-      accountsKept = Tables.countWritten(spark, Accounts.TABLE_SCHEMA, cfg.output(), runDate);
-      checkedAccounts.unpersist();
-      Conservation ac = new Conservation(read, accountsKept, rejected, read - rejected - accountsKept);
-      manifest.put("ingest_accounts_conservation", ac.asMap());
     } else {
       LOG.warn("No accounts in {}: features will use posts only", cfg.inputs());
     }
     if (archive.labels().isPresent()) {
       Dataset<Row> checkedLabels = Validation.conflictingLabels(Validation.checkLabels(archive.labels().get()))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      Dataset<Row> labels = checkedLabels.filter(col(Validation.REASON_CODE).isNull()).dropDuplicates(Labels.PLATFORM, Labels.ACCOUNT_ID, Labels.SOURCE);
-      Stages.step(spark, "ingest", "write labels", () -> Tables.write(labels, Labels.TABLE_SCHEMA, cfg.output(), runDate));
+      persisted.add(checkedLabels);
+      long labelsKept = writeChecked(spark, cfg, manifest, Labels.TABLE_SCHEMA, checkedLabels, Labels.PLATFORM, Labels.ACCOUNT_ID, Labels.SOURCE);
       quarantine = quarantine.unionByName(Validation.quarantined(checkedLabels, Labels.TABLE));
-      long labelsRead = checkedLabels.count();
-      long labelsRejected = checkedLabels.filter(col(Validation.REASON_CODE).isNotNull()).count();
-      long labelsKept = Tables.countWritten(spark, Labels.TABLE_SCHEMA, cfg.output(), runDate);
-      checkedLabels.unpersist();
-      manifest.put("ingest_labels_conservation", new Conservation(labelsRead, labelsKept, labelsRejected, labelsRead - labelsKept - labelsRejected).asMap());
       manifest.count(Labels.TABLE, labelsKept);
     }
     if (archive.attributes().isPresent()) {
@@ -207,6 +211,7 @@ public final class IngestJob {
     }
     Dataset<Row> q = quarantine;
     Stages.step(spark, "ingest", "write quarantine", () -> Tables.write(q, Quarantine.TABLE_SCHEMA, cfg.output(), runDate));
+    persisted.forEach(Dataset::unpersist);
 
     long profileOnly = archive.profileOnly().map(Dataset::count).orElse(0L);
     Conservation c = Stages.step(spark, "ingest", "conservation counts", () -> new Conservation(

@@ -1,11 +1,11 @@
 package io.chorus.ingest;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.input_file_name;
-import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.timestamp_millis;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import io.chorus.ChorusException;
@@ -109,11 +109,8 @@ final class JsonArchive {
     return regexp_replace(t, "&amp;", "&");
   }
 
-  static Column nullText() {
-    return lit(null).cast("string");
-  }
-
-  static Column field(String path) {
-    return col(path);
+  /** Each element's {@code field} in lower case (hashtags, mentions). */
+  static Column lowerAll(Column array, String field) {
+    return transform(array, x -> lower(x.getField(field)));
   }
 }

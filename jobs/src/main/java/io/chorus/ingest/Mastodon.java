@@ -6,9 +6,7 @@ import static org.apache.spark.sql.functions.array_union;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_extract_all;
-import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
 
 import io.chorus.schema.Accounts;
@@ -80,8 +78,8 @@ final class Mastodon {
         kind.as(Posts.KIND),
         when(reblog.isNotNull(), col("reblog.id")).otherwise(col("in_reply_to_id")).as(Posts.PARENT_POST_ID),
         when(reblog.isNotNull(), col("reblog.account.id")).otherwise(col("in_reply_to_account_id")).as(Posts.PARENT_ACCOUNT_ID),
-        transform(col("tags"), t -> lower(t.getField("name"))).as(Posts.HASHTAGS),
-        transform(col("mentions"), m -> lower(m.getField("acct"))).as(Posts.MENTIONS),
+        JsonArchive.lowerAll(col("tags"), "name").as(Posts.HASHTAGS),
+        JsonArchive.lowerAll(col("mentions"), "acct").as(Posts.MENTIONS),
         when(card.isNull(), links).otherwise(array_union(links, card)).as(Posts.URLS),
         col("application.name").as(Posts.SOURCE),
         col("account.acct").as(Posts.AUTHOR_SCREEN_NAME),

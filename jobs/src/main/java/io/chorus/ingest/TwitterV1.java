@@ -7,7 +7,6 @@ import static io.chorus.ingest.JsonArchive.text;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
@@ -75,10 +74,6 @@ final class TwitterV1 {
     return when(inner.equalTo(""), sourceHtml).otherwise(inner);
   }
 
-  static Column lowerAll(Column array, String field) {
-    return transform(array, x -> lower(x.getField(field)));
-  }
-
   static Adapters.RawArchive read(SparkSession spark, List<String> inputs, ArchiveFiles.OnCorrupt onCorrupt) {
     ArchiveFiles.Files files = ArchiveFiles.check(spark, ArchiveFiles.list(spark, inputs, JsonArchive.SUFFIXES), onCorrupt,
         "re-export the file as Twitter v1.1 JSON (one tweet per line or a JSON array)");
@@ -104,8 +99,8 @@ final class TwitterV1 {
         kind.as(Posts.KIND),
         parent.as(Posts.PARENT_POST_ID),
         parentAccount.as(Posts.PARENT_ACCOUNT_ID),
-        lowerAll(entities.getField("hashtags"), "text").as(Posts.HASHTAGS),
-        lowerAll(entities.getField("user_mentions"), "screen_name").as(Posts.MENTIONS),
+        JsonArchive.lowerAll(entities.getField("hashtags"), "text").as(Posts.HASHTAGS),
+        JsonArchive.lowerAll(entities.getField("user_mentions"), "screen_name").as(Posts.MENTIONS),
         transform(entities.getField("urls"), u -> coalesce(u.getField("expanded_url"), u.getField("url"))).as(Posts.URLS),
         clientName(col("source")).as(Posts.SOURCE),
         col("user.screen_name").as(Posts.AUTHOR_SCREEN_NAME),

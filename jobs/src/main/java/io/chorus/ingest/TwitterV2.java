@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.trim;
@@ -116,8 +115,8 @@ final class TwitterV2 {
         parent.as(Posts.PARENT_POST_ID),
         when(repliedTo.isNotNull().and(retweeted.isNull()).and(quoted.isNull()), coalesce(t.getField("in_reply_to_user_id"), parentAuthor))
             .otherwise(parentAuthor).as(Posts.PARENT_ACCOUNT_ID),
-        transform(t.getField("entities").getField("hashtags"), h -> lower(h.getField("tag"))).as(Posts.HASHTAGS),
-        transform(t.getField("entities").getField("mentions"), m -> lower(m.getField("username"))).as(Posts.MENTIONS),
+        JsonArchive.lowerAll(t.getField("entities").getField("hashtags"), "tag").as(Posts.HASHTAGS),
+        JsonArchive.lowerAll(t.getField("entities").getField("mentions"), "username").as(Posts.MENTIONS),
         transform(t.getField("entities").getField("urls"), u -> coalesce(u.getField("expanded_url"), u.getField("url"))).as(Posts.URLS),
         t.getField("source").as(Posts.SOURCE),
         author.getField("username").as(Posts.AUTHOR_SCREEN_NAME),

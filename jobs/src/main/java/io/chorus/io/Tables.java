@@ -95,7 +95,6 @@ public final class Tables {
     }
   }
 
-  /** Raw Parquet rows of every existing table path, unioned by name; empty when none exists. */
   /** The folders to read for each table path (see {@link #resolve}); missing tables are left out. */
   public static List<String> resolveAll(SparkSession spark, List<String> tablePaths, String runDate) {
     List<String> folders = new ArrayList<>();
@@ -106,33 +105,22 @@ public final class Tables {
   }
 
   /**
-   * The Parquet files of {@code folders} except {@code skipped} ones, as one frame with the union of
-   * their columns. A folder with nothing skipped is read whole (partition discovery as usual).
+   * The Parquet rows of {@code folders}, unioned by name; empty when there are none. A folder holding
+   * one of the {@code skipped} files is read from its files in {@code readable} instead (partition
+   * columns still discovered from the folder); any other folder is read whole.
    */
-  public static Optional<Dataset<Row>> readFiles(SparkSession spark, List<String> folders, List<String> skipped) {
+  public static Optional<Dataset<Row>> readFiles(SparkSession spark, List<String> folders, List<String> readable, List<String> skipped) {
     Dataset<Row> out = null;
     for (String folder : folders) {
       String prefix = fs(spark, folder).makeQualified(new Path(folder)).toString() + "/";
-      List<String> mine = skipped.stream().filter(f -> f.startsWith(prefix)).toList();
+      boolean partial = skipped.stream().anyMatch(f -> f.startsWith(prefix));
+      List<String> keep = readable.stream().filter(f -> f.startsWith(prefix)).toList();
+      if (partial && keep.isEmpty()) {
+        continue;
+      }
       Dataset<Row> df;
       try {
-        if (mine.isEmpty()) {
-          df = spark.read().parquet(folder);
-        } else {
-          List<String> keep = new ArrayList<>();
-          var it = fs(spark, folder).listFiles(new Path(folder), true);
-          while (it.hasNext()) {
-            String f = it.next().getPath().toString();
-            String name = new Path(f).getName();
-            if (name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".") && !mine.contains(f)) {
-              keep.add(f);
-            }
-          }
-          if (keep.isEmpty()) {
-            continue;
-          }
-          df = spark.read().option("basePath", folder).parquet(keep.toArray(new String[0]));
-        }
+        df = partial ? spark.read().option("basePath", folder).parquet(keep.toArray(new String[0])) : spark.read().parquet(folder);
       } catch (Exception e) {
         throw new ChorusException(
             "Cannot read Parquet at " + folder + ": " + firstLine(e) + ". Fix: check the path holds Parquet files"
@@ -143,27 +131,9 @@ public final class Tables {
     return Optional.ofNullable(out);
   }
 
+  /** Raw Parquet rows of every existing table path, unioned by name; empty when none exists. */
   public static Optional<Dataset<Row>> readRaw(SparkSession spark, List<String> tablePaths, String runDate) {
-    List<String> folders = new ArrayList<>();
-    for (String p : tablePaths) {
-      resolve(spark, p, runDate).ifPresent(folders::add);
-    }
-    if (folders.isEmpty()) {
-      return Optional.empty();
-    }
-    Dataset<Row> out = null;
-    for (String folder : folders) {
-      Dataset<Row> df;
-      try {
-        df = spark.read().parquet(folder);
-      } catch (Exception e) {
-        throw new ChorusException(
-            "Cannot read Parquet at " + folder + ": " + firstLine(e) + ". Fix: check the path holds Parquet files"
-                + " (convert other layouts with 'chorus ingest --format ...').", e);
-      }
-      out = out == null ? df : out.unionByName(df, true);
-    }
-    return Optional.of(out);
+    return readFiles(spark, resolveAll(spark, tablePaths, runDate), List.of(), List.of());
   }
 
   /** Reads a table and conforms it to its schema; a clear error names the paths when none exists. */

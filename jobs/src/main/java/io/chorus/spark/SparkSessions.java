@@ -28,10 +28,6 @@ public final class SparkSessions {
     return Map.copyOf(m);
   }
 
-  public static SparkSession create(String command) {
-    return create(command, null);
-  }
-
   /** A session for {@code command} writing under {@code output} (may be null). */
   public static SparkSession create(String command, String output) {
     SparkConf conf = new SparkConf();
