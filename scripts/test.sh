@@ -5,6 +5,19 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$CHORUS_ROOT"
 start=$(date +%s)
+# The report test renders the HTML page in headless Chromium (Debian's package); install it where missing.
+if ! command -v chromium >/dev/null 2>&1; then
+  apt_get=""
+  if [ "$(id -u)" = 0 ]; then apt_get="apt-get"; elif sudo -n true 2>/dev/null; then apt_get="sudo apt-get"; fi
+  if [ -n "$apt_get" ]; then
+    echo "== installing chromium for the report test"
+    export DEBIAN_FRONTEND=noninteractive
+    $apt_get install -y -q chromium >/dev/null 2>&1 || { $apt_get update -q >/dev/null && $apt_get install -y -q chromium >/dev/null; }
+  else
+    echo "WARNING: chromium is missing and cannot be installed without root; the report's browser check will be skipped" >&2
+  fi
+fi
+if command -v chromium >/dev/null 2>&1; then export CHORUS_REQUIRE_BROWSER=1; fi
 mvn -B -ntp verify
 echo "== end-to-end: scripts/run-local.sh on a small generated sample"
 tmp="$(mktemp -d)"
@@ -18,4 +31,6 @@ for t in quarantine account_features account_scores bot_share account_influence 
 done
 ls "$tmp"/out/_runs/*.json >/dev/null || { echo "FAIL: no run manifest" >&2; exit 1; }
 grep -q "top 5 amplified accounts" "$tmp/summary.txt" || { echo "FAIL: no summary printed" >&2; exit 1; }
+[ -s "$tmp/out/report-2024-03-15.html" ] || { echo "FAIL: no HTML report written" >&2; exit 1; }
+grep -q "report | wrote $tmp/out/report-2024-03-15.html" "$tmp/summary.txt" || { echo "FAIL: report path not printed" >&2; exit 1; }
 echo "== all tests passed in $(( $(date +%s) - start )) s"

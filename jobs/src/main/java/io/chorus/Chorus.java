@@ -11,11 +11,14 @@ import io.chorus.generate.GenerateJob;
 import io.chorus.influence.InfluenceJob;
 import io.chorus.ingest.IngestJob;
 import io.chorus.io.RunManifest;
+import io.chorus.io.Tables;
 import io.chorus.model.EvaluateJob;
 import io.chorus.model.ScoreJob;
 import io.chorus.model.TrainJob;
 import io.chorus.pipeline.PipelineJob;
 import io.chorus.pipeline.Summary;
+import io.chorus.report.ReportConfig;
+import io.chorus.report.ReportJob;
 import io.chorus.spark.SparkSessions;
 import io.chorus.spark.Stages;
 import java.io.PrintStream;
@@ -86,7 +89,14 @@ public final class Chorus {
             JobConfig.INGEST_FLAGS, JobConfig.MODEL_FLAG, JobConfig.LABELS_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.WATCHLIST_FLAG,
             JobConfig.BOOTSTRAP_FLAG, JobConfig.MIN_SUPPORT_FLAG, JobConfig.SEED_FLAG, JobConfig.COORDINATION_FLAGS),
         "chorus pipeline --input ./sample-data --output ./out --run-date 2024-03-15",
-        (spark, f) -> stage("pipeline", spark, f, PipelineJob::run));
+        (spark, f) -> stage("pipeline", spark, f, PipelineJob::run)),
+    REPORT("report", "Write one self-contained HTML page (inline SVG charts, works offline) from a run's tables",
+        ReportConfig.FLAGS, "chorus report --output ./out --html ./out/report.html",
+        (spark, f) -> {
+          String path = ReportJob.run(spark, ReportConfig.from(f));
+          System.out.println("chorus | report | wrote " + path);
+          return null;
+        });
 
     final String name;
     final String description;
@@ -184,6 +194,9 @@ public final class Chorus {
       Stages.setQuiet(f.bool(JobConfig.QUIET));
       SparkSession spark = SparkSessions.create(c.name, f.has(JobConfig.OUTPUT) ? f.get(JobConfig.OUTPUT) : null);
       try {
+        if (c != Command.REPORT) {
+          Tables.checkWritable(spark, f.get(JobConfig.OUTPUT));
+        }
         c.runner.run(spark, f);
       } finally {
         spark.stop();
@@ -208,6 +221,13 @@ public final class Chorus {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ChorusException ce) {
         return ce;
+      }
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.nio.file.AccessDeniedException || c instanceof org.apache.hadoop.security.AccessControlException
+          || c instanceof org.apache.hadoop.fs.ParentNotDirectoryException) {
+        return new ChorusException("Permission denied: " + firstLine(c.getMessage()) + ". Fix: check write permission on --output (for s3a://,"
+            + " the credentials and bucket policy), or read permission on --input.", t);
       }
     }
     return null;

@@ -58,6 +58,29 @@ class ChorusCliTest {
   }
 
   @Test
+  void unknownFormatMissingModelUnwritableOutputAndMissingRunAreOneLineWithTheFix(@TempDir Path tmp) throws Exception {
+    Result format = run("ingest", "--input", tmp.toString(), "--output", tmp.resolve("out").toString(), "--format", "tweets-csv", "--quiet");
+    assertThat(format.code()).isEqualTo(2);
+    assertThat(format.err()).contains("Unknown --format 'tweets-csv'").contains("twitter-v1").doesNotContain("\tat ");
+
+    java.nio.file.Files.createDirectories(tmp.resolve("run/account_features/run_date=2024-03-15"));
+    Result model = run("score", "--input", tmp.resolve("run").toString(), "--output", tmp.resolve("out").toString(), "--model",
+        tmp.resolve("no-model").toString(), "--run-date", "2024-03-15", "--quiet");
+    assertThat(model.code()).isEqualTo(2);
+    assertThat(model.err()).contains("No model at " + tmp.resolve("no-model")).contains("Fix:").contains("chorus train").doesNotContain("\tat ");
+
+    java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "not a folder");
+    Result unwritable = run("features", "--input", tmp.toString(), "--output", file.resolve("out").toString(), "--quiet");
+    assertThat(unwritable.code()).isEqualTo(2);
+    assertThat(unwritable.err()).startsWith("chorus: error: Cannot write to --output " + file.resolve("out")).contains("Fix:")
+        .doesNotContain("\tat ");
+
+    Result report = run("report", "--output", tmp.resolve("nothing-here").toString(), "--quiet");
+    assertThat(report.code()).isEqualTo(2);
+    assertThat(report.err()).contains("No run found under").contains("Fix:").doesNotContain("\tat ");
+  }
+
+  @Test
   void badRunDateNamesTheFlag(@TempDir Path tmp) {
     Result r = run("features", "--input", tmp.toString(), "--run-date", "15/03/2024", "--quiet");
     assertThat(r.code()).isEqualTo(2);

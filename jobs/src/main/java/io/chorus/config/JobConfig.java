@@ -76,11 +76,7 @@ public record JobConfig(
     if (inputs.isEmpty()) {
       throw new ChorusException("--input is empty: give a folder holding posts/ (and accounts/, labels/, watchlist/).");
     }
-    try {
-      LocalDate.parse(runDate);
-    } catch (DateTimeParseException e) {
-      throw new ChorusException("--run-date must look like 2024-03-01, got '" + runDate + "'.");
-    }
+    checkRunDate(runDate);
     if (bootstrap < 10) {
       throw new ChorusException("--bootstrap must be at least 10 replicates, got " + bootstrap + ".");
     }
@@ -89,6 +85,16 @@ public record JobConfig(
     accounts = List.copyOf(accounts);
     watchlist = List.copyOf(watchlist);
     flags = Map.copyOf(flags);
+  }
+
+  /** Fails with the flag's expected form unless {@code runDate} is an ISO date. */
+  public static String checkRunDate(String runDate) {
+    try {
+      LocalDate.parse(runDate);
+      return runDate;
+    } catch (DateTimeParseException e) {
+      throw new ChorusException("--run-date must look like 2024-03-01, got '" + runDate + "'.");
+    }
   }
 
   public static String today() {

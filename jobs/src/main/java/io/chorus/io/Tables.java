@@ -206,6 +206,23 @@ public final class Tables {
     conform(df, table, "(computed)").write().mode(SaveMode.Overwrite).parquet(tablePath(root, table));
   }
 
+  /**
+   * Fails fast, before any Spark job, when {@code root} cannot be written: creates it and writes and
+   * deletes one empty probe file.
+   */
+  public static void checkWritable(SparkSession spark, String root) {
+    Path probe = new Path(root, "_chorus_write_check_" + java.util.UUID.randomUUID());
+    try {
+      FileSystem fs = fs(spark, root);
+      fs.mkdirs(new Path(root));
+      fs.create(probe, true).close();
+      fs.delete(probe, false);
+    } catch (IOException | RuntimeException e) {
+      throw new ChorusException("Cannot write to --output " + root + ": " + firstLine(e) + ". Fix: choose a folder you can write to"
+          + " (it must not be a file), or for s3a:// check the credentials and that the bucket policy allows s3:PutObject and s3:DeleteObject.", e);
+    }
+  }
+
   public static String tablePath(String root, TableSchema table) {
     return root + "/" + table.name();
   }

@@ -6,13 +6,11 @@ import io.chorus.config.JobConfig;
 import io.chorus.estimate.BotShareEstimator;
 import io.chorus.io.RunManifest;
 import io.chorus.io.Tables;
-import io.chorus.schema.AccountFeatures;
 import io.chorus.schema.AccountScores;
 import io.chorus.schema.BotShare;
 import io.chorus.schema.Coordination;
 import io.chorus.schema.Influence;
-import io.chorus.schema.Posts;
-import io.chorus.schema.Quarantine;
+import io.chorus.schema.Schemas;
 import io.chorus.schema.TableSchema;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +20,7 @@ import org.apache.spark.sql.SparkSession;
 
 /** The short report printed after a pipeline run: bounded reads of the tables just written. */
 public final class Summary {
-  static final List<TableSchema> TABLES =
-      List.of(Posts.TABLE_SCHEMA, Quarantine.TABLE_SCHEMA, AccountFeatures.TABLE_SCHEMA, AccountScores.TABLE_SCHEMA, BotShare.TABLE_SCHEMA,
-          Influence.ACCOUNT_TABLE_SCHEMA, Influence.TOPIC_TABLE_SCHEMA, Influence.WATCHLIST_TABLE_SCHEMA,
-          Coordination.EDGES_TABLE_SCHEMA, Coordination.CLUSTERS_TABLE_SCHEMA);
+
 
   private Summary() {}
 
@@ -69,7 +64,7 @@ public final class Summary {
           (long) r.getAs(Influence.AMPLIFICATIONS_RECEIVED), percent(share), percent(coord)));
     }
     b.append("  tables:\n");
-    for (TableSchema t : TABLES) {
+    for (TableSchema t : Schemas.PUBLISHED) {
       b.append(String.format(Locale.ROOT, "    %-20s %s/run_date=%s%n", t.name(), Tables.tablePath(cfg.output(), t), d));
     }
     b.append(String.format(Locale.ROOT, "    %-20s %s%n", "model", cfg.model()));

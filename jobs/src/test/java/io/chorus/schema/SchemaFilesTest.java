@@ -61,6 +61,13 @@ class SchemaFilesTest {
   }
 
   @Test
+  void ddlFilesMatchCode() throws IOException {
+    check(ROOT.resolve("ddl/spark.sql"), Ddl.spark(Schemas.PUBLISHED));
+    check(ROOT.resolve("ddl/trino.sql"), Ddl.trino(Schemas.PUBLISHED));
+    check(ROOT.resolve("ddl/athena.sql"), Ddl.athena(Schemas.PUBLISHED));
+  }
+
+  @Test
   void everyColumnIsDocumented() {
     Schemas.ALL.forEach(t -> Stream.of(t.schema().fields()).forEach(f -> {
       assertThat(Fields.meaning(f)).as("%s.%s meaning", t.name(), f.name()).isNotBlank();

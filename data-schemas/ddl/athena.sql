@@ -1,0 +1,345 @@
+-- Chorus published tables for Amazon Athena, with partition projection on run_date (no MSCK REPAIR needed).
+-- Generated from io.chorus.schema by Ddl; do not edit by hand (SchemaFilesTest checks it).
+-- Replace s3://YOUR-BUCKET/chorus-out with the run's --output (s3:// scheme), and the projection range start if runs are older.
+CREATE DATABASE IF NOT EXISTS chorus;
+
+-- posts (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.posts (
+  `post_id` string COMMENT '[required] Platform post id, unique per platform (id)',
+  `platform` string COMMENT '[required] Platform name: twitter, bluesky, mastodon, synthetic (name)',
+  `account_id` string COMMENT '[required] Author account id (id)',
+  `created_at` timestamp COMMENT '[required] When the post was published (timestamp UTC)',
+  `text` string COMMENT 'Post text as published (reposts carry the parent text) (text)',
+  `lang` string COMMENT 'Language of the post (BCP-47 code)',
+  `kind` string COMMENT '[required] original, repost, reply or quote (enum)',
+  `parent_post_id` string COMMENT 'Post a repost, reply or quote points at; null for originals (id)',
+  `parent_account_id` string COMMENT 'Author of the parent post (id)',
+  `hashtags` array<string> COMMENT 'Hashtags in order of appearance, lower case, without # (list)',
+  `mentions` array<string> COMMENT 'Mentioned screen names, lower case, without @ (list)',
+  `urls` array<string> COMMENT 'Expanded URLs in order of appearance (list)',
+  `source` string COMMENT 'Client application that published the post (name)',
+  `author_screen_name` string COMMENT 'Author screen name at publication (embedded snapshot) (text)',
+  `author_followers_count` bigint COMMENT 'Author followers at publication (embedded snapshot) (count)',
+  `author_friends_count` bigint COMMENT 'Author friends/following at publication (embedded snapshot) (count)',
+  `author_statuses_count` bigint COMMENT 'Author lifetime posts at publication (embedded snapshot) (count)',
+  `parent_missing` boolean COMMENT 'Set by ingest: true when parent_post_id is not in the archive (flag)'
+)
+COMMENT 'One row per post.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/posts/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/posts/run_date=${run_date}'
+);
+
+-- accounts (v2)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.accounts (
+  `account_id` string COMMENT '[required] Platform account id (id)',
+  `platform` string COMMENT '[required] Platform name (name)',
+  `observed_at` timestamp COMMENT '[required] When this profile snapshot was taken (timestamp UTC)',
+  `screen_name` string COMMENT 'Handle without @ (text)',
+  `display_name` string COMMENT 'Display name (text)',
+  `description` string COMMENT 'Profile description (bio) (text)',
+  `account_created_at` timestamp COMMENT 'When the account was created (timestamp UTC)',
+  `followers_count` bigint COMMENT 'Followers at observed_at (count)',
+  `friends_count` bigint COMMENT 'Accounts followed at observed_at (count)',
+  `statuses_count` bigint COMMENT 'Lifetime posts at observed_at (count)',
+  `favourites_count` bigint COMMENT 'Lifetime likes given at observed_at (count)',
+  `listed_count` bigint COMMENT 'Public lists containing the account (count)',
+  `verified` boolean COMMENT 'Platform verification badge (flag)',
+  `default_profile` boolean COMMENT 'Theme and background never changed (flag)',
+  `default_profile_image` boolean COMMENT 'Default avatar (egg) (flag)',
+  `profile_use_background_image` boolean COMMENT 'Profile uses a background image (flag)',
+  `location` string COMMENT 'Free-text profile location (text)',
+  `screen_name_length` int COMMENT 'Screen name length when the source gives only the length (caverlee-2011); else null (count)',
+  `description_length` int COMMENT 'Description length when the source gives only the length (caverlee-2011); else null (count)'
+)
+COMMENT 'One row per account profile snapshot.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/accounts/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/accounts/run_date=${run_date}'
+);
+
+-- quarantine (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.quarantine (
+  `source_file` string COMMENT '[required] File the record came from (URI)',
+  `record_type` string COMMENT '[required] posts, accounts or labels (one record each), or file (an unreadable file skipped whole) (enum)',
+  `reason_code` string COMMENT '[required] Machine-readable rejection code (see README: validation rules) (enum)',
+  `reason` string COMMENT '[required] Readable explanation naming the column (text)',
+  `raw` string COMMENT '[required] The original record as JSON, truncated to 2000 characters (text)'
+)
+COMMENT 'One row per rejected input record.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/quarantine/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/quarantine/run_date=${run_date}'
+);
+
+-- account_features (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_features (
+  `account_id` string COMMENT '[required] Account id (id)',
+  `platform` string COMMENT '[required] Platform name (name)',
+  `has_profile` double COMMENT '[required] 1 when a profile snapshot exists, else 0 (flag)',
+  `has_posts` double COMMENT '[required] 1 when the account has posts in the archive, else 0 (flag)',
+  `followers_count` double COMMENT 'Followers in the latest snapshot (count)',
+  `friends_count` double COMMENT 'Accounts followed in the latest snapshot (count)',
+  `statuses_count` double COMMENT 'Lifetime posts in the latest snapshot (count)',
+  `favourites_count` double COMMENT 'Lifetime likes in the latest snapshot (count)',
+  `listed_count` double COMMENT 'Lists containing the account (count)',
+  `verified` double COMMENT 'Verified badge (0/1)',
+  `default_profile` double COMMENT 'Default theme (0/1)',
+  `default_profile_image` double COMMENT 'Default avatar (0/1)',
+  `profile_use_background_image` double COMMENT 'Uses a background image (0/1)',
+  `account_age_days` double COMMENT 'Account age at the snapshot (min 1 day) (days)',
+  `followers_growth` double COMMENT 'followers_count / account_age_days (per day)',
+  `friends_growth` double COMMENT 'friends_count / account_age_days (per day)',
+  `statuses_growth` double COMMENT 'statuses_count / account_age_days (per day)',
+  `favourites_growth` double COMMENT 'favourites_count / account_age_days (per day)',
+  `listed_growth` double COMMENT 'listed_count / account_age_days (per day)',
+  `followers_friends_ratio` double COMMENT 'followers / max(friends, 1) (ratio)',
+  `screen_name_length` double COMMENT 'Characters in the screen name (chars)',
+  `screen_name_digits` double COMMENT 'Digits in the screen name (chars)',
+  `display_name_length` double COMMENT 'Characters in the display name (chars)',
+  `display_name_digits` double COMMENT 'Digits in the display name (chars)',
+  `description_length` double COMMENT 'Characters in the description (chars)',
+  `posts` double COMMENT 'Posts in the archive (count)',
+  `posts_per_day` double COMMENT 'posts / days between first and last post (min 1 day) (per day)',
+  `repost_share` double COMMENT 'Share of posts that are reposts (fraction)',
+  `reply_share` double COMMENT 'Share of posts that are replies (fraction)',
+  `quote_share` double COMMENT 'Share of posts that are quotes (fraction)',
+  `urls_per_post` double COMMENT 'Mean URLs per post (per post)',
+  `hashtags_per_post` double COMMENT 'Mean hashtags per post (per post)',
+  `mentions_per_post` double COMMENT 'Mean mentions per post (per post)',
+  `distinct_sources` double COMMENT 'Distinct client apps used (count)',
+  `hour_entropy` double COMMENT 'Shannon entropy of the UTC hour-of-day histogram (bits (0..log2 24))',
+  `interpost_cv` double COMMENT 'Coefficient of variation of gaps between consecutive posts; null under 3 posts (ratio)',
+  `duplicate_text_share` double COMMENT '1 - distinct texts / posts, over non-repost posts (fraction)',
+  `fast_repost_share` double COMMENT 'Share of reposts published within 60 s of their parent (parent in archive) (fraction)',
+  `max_posts_per_minute` double COMMENT 'Largest number of posts in one clock minute (count)'
+)
+COMMENT 'One row per account seen in posts or accounts.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/account_features/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/account_features/run_date=${run_date}'
+);
+
+-- account_scores (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_scores (
+  `account_id` string COMMENT '[required] Account id (id)',
+  `platform` string COMMENT '[required] Platform name (name)',
+  `bot_probability` double COMMENT '[required] Model probability that the account is automated (probability 0..1)',
+  `is_likely_bot` boolean COMMENT '[required] bot_probability >= the model threshold in its metadata (flag)',
+  `model_id` string COMMENT '[required] Identity of the model that scored the account (id)'
+)
+COMMENT 'One row per scored account.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/account_scores/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/account_scores/run_date=${run_date}'
+);
+
+-- bot_share (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.bot_share (
+  `slice_type` string COMMENT '[required] overall, platform, lang, day, topic, actor_group (enum)',
+  `slice_value` string COMMENT '[required] Value of the slice (all for overall; yyyy-MM-dd for day) (text)',
+  `unit` string COMMENT '[required] accounts (share of accounts) or posts (share of post volume) (enum)',
+  `method` string COMMENT '[required] CC, ACC, PCC or PACC (see README: bot share estimation) (enum)',
+  `estimate` double COMMENT 'Estimated bot share, clipped to [0, 1] (fraction)',
+  `ci_low` double COMMENT 'Lower bound of the 95% bootstrap percentile interval (fraction)',
+  `ci_high` double COMMENT 'Upper bound of the 95% bootstrap percentile interval (fraction)',
+  `n_accounts` bigint COMMENT '[required] Accounts in the slice (count)',
+  `n_posts` bigint COMMENT '[required] Posts in the slice (count)',
+  `low_support` boolean COMMENT '[required] True when n_accounts is under the minimum support (default 100) (flag)',
+  `clipped` boolean COMMENT '[required] True when the unclipped corrected estimate fell outside [0, 1] (flag)'
+)
+COMMENT 'One row per slice, unit and method.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/bot_share/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/bot_share/run_date=${run_date}'
+);
+
+-- account_influence (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_influence (
+  `account_id` string COMMENT '[required] Account id (id)',
+  `platform` string COMMENT '[required] Platform name (name)',
+  `screen_name` string COMMENT 'Latest screen name (text)',
+  `posts` bigint COMMENT '[required] Posts the account published in the run (count)',
+  `reposts_received` bigint COMMENT '[required] Reposts of the account’s posts by other accounts (count)',
+  `replies_received` bigint COMMENT '[required] Replies to the account’s posts by other accounts (count)',
+  `quotes_received` bigint COMMENT '[required] Quotes of the account’s posts by other accounts (count)',
+  `mentions_received` bigint COMMENT '[required] Posts by other accounts mentioning it (attention, not endorsement) (count)',
+  `amplifications_received` bigint COMMENT '[required] reposts + replies + quotes + mentions received (count)',
+  `unique_amplifiers` bigint COMMENT '[required] Distinct accounts that amplified it (count)',
+  `potential_reach` bigint COMMENT '[required] Sum of the latest follower counts of the unique amplifiers (an upper bound on audience, overlap not removed) (accounts)',
+  `pagerank` double COMMENT 'Weighted PageRank on the amplifier -> author graph (damping 0.85, sums to 1) (score)',
+  `t_factor` bigint COMMENT '[required] Largest t with t posts each reposted at least t times (count)',
+  `bot_amplification_share` double COMMENT 'Share of amplification events from accounts with is_likely_bot (fraction)',
+  `bot_amplification_share_weighted` double COMMENT 'Mean amplifier bot_probability over amplification events (fraction)',
+  `coordinated_amplification_share` double COMMENT 'Share of amplification events from accounts in a coordination cluster; null when coordination was not run (fraction)',
+  `authentic_amplification` bigint COMMENT '[required] Amplification events from likely-human, non-coordinated accounts (count)',
+  `bot_probability` double COMMENT 'The account’s own bot probability; null when unscored (probability)',
+  `rank` bigint COMMENT '[required] Rank by amplifications_received, then pagerank (1 = most amplified) (rank)'
+)
+COMMENT 'One row per account that posted or was amplified.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/account_influence/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/account_influence/run_date=${run_date}'
+);
+
+-- topic_influence (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.topic_influence (
+  `day` date COMMENT '[required] UTC day (date)',
+  `topic` string COMMENT '[required] Hashtag, lower case, without # (text)',
+  `posts` bigint COMMENT '[required] Posts with the hashtag that day (count)',
+  `unique_accounts` bigint COMMENT '[required] Distinct authors of those posts (count)',
+  `bot_share_posts` double COMMENT 'Bot share of those posts, corrected for classifier error (PACC, clipped) (fraction)',
+  `coordinated_share_posts` double COMMENT 'Share of those posts by accounts in coordination clusters; null when coordination was not run (fraction)',
+  `top_amplified` array<struct<account_id:string,amplifications:bigint>> COMMENT '[required] Top 10 accounts amplified in posts with the hashtag that day (list)',
+  `top_amplifiers` array<struct<account_id:string,amplifications:bigint>> COMMENT '[required] Top 10 amplifiers in posts with the hashtag that day (list)'
+)
+COMMENT 'One row per hashtag per UTC day.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/topic_influence/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/topic_influence/run_date=${run_date}'
+);
+
+-- watchlist_influence (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.watchlist_influence (
+  `day` date COMMENT '[required] UTC day (date)',
+  `account_id` string COMMENT '[required] Watchlisted actor’s account id (id)',
+  `platform` string COMMENT '[required] Platform name (name)',
+  `screen_name` string COMMENT 'Actor screen name (text)',
+  `actor_type` string COMMENT '[required] From the watchlist (enum)',
+  `country` string COMMENT '[required] From the watchlist (ISO 3166-1 alpha-2)',
+  `own_posts` bigint COMMENT '[required] Posts by the actor that day (count)',
+  `amplifications_received` bigint COMMENT '[required] Amplification events received that day (count)',
+  `unique_amplifiers` bigint COMMENT '[required] Distinct amplifiers that day (count)',
+  `bot_share` double COMMENT 'Share of the day’s amplification from likely bots (fraction)',
+  `coordinated_share` double COMMENT 'Share from coordinated accounts; null when coordination was not run (fraction)',
+  `authentic_share` double COMMENT 'Share from likely-human, non-coordinated accounts (fraction)',
+  `top_amplifiers` array<struct<account_id:string,amplifications:bigint>> COMMENT '[required] Top 5 amplifying accounts that day (list)',
+  `rank_in_type_country` bigint COMMENT '[required] Rank by amplifications_received among actors of the same actor_type and country that day (rank)'
+)
+COMMENT 'One row per watchlisted actor per UTC day with activity.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/watchlist_influence/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/watchlist_influence/run_date=${run_date}'
+);
+
+-- coordination_edges (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.coordination_edges (
+  `account_a` string COMMENT '[required] First account of the pair (account_a < account_b) (id)',
+  `account_b` string COMMENT '[required] Second account of the pair (id)',
+  `platform` string COMMENT '[required] Platform name (name)',
+  `trace` string COMMENT '[required] co_repost, co_link, co_text or hashtag_sequence (enum)',
+  `weight` double COMMENT '[required] Cosine similarity of the two accounts’ TF-IDF trace vectors (similarity 0..1)',
+  `n_shared` bigint COMMENT '[required] Traces (item and time bucket) the two accounts share (count)',
+  `first_seen` timestamp COMMENT '[required] Earliest activity on a shared trace (timestamp UTC)',
+  `last_seen` timestamp COMMENT '[required] Latest activity on a shared trace (timestamp UTC)'
+)
+COMMENT 'One row per coordinated account pair and trace type.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/coordination_edges/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/coordination_edges/run_date=${run_date}'
+);
+
+-- coordination_clusters (v1)
+CREATE EXTERNAL TABLE IF NOT EXISTS chorus.coordination_clusters (
+  `cluster_id` string COMMENT '[required] Connected component of the edge graph (stable for the same edges) (id)',
+  `account_id` string COMMENT '[required] Member account (id)',
+  `platform` string COMMENT '[required] Platform name (name)',
+  `traces` array<string> COMMENT '[required] Trace types of the member’s edges (list)',
+  `cluster_size` bigint COMMENT '[required] Accounts in the cluster (count)',
+  `mean_bot_probability` double COMMENT 'Mean bot_probability of the cluster’s members; null when unscored (probability)',
+  `first_activity` timestamp COMMENT '[required] Earliest shared-trace activity in the cluster (timestamp UTC)',
+  `last_activity` timestamp COMMENT '[required] Latest shared-trace activity in the cluster (timestamp UTC)'
+)
+COMMENT 'One row per account in a coordination cluster.'
+PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
+STORED AS PARQUET
+LOCATION 's3://YOUR-BUCKET/chorus-out/coordination_clusters/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.run_date.type' = 'date',
+  'projection.run_date.format' = 'yyyy-MM-dd',
+  'projection.run_date.range' = '2020-01-01,NOW',
+  'projection.run_date.interval' = '1',
+  'projection.run_date.interval.unit' = 'DAYS',
+  'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/coordination_clusters/run_date=${run_date}'
+);
