@@ -64,11 +64,27 @@ public final class ChildProcesses {
     throw new IllegalStateException("nothing listened on 127.0.0.1:" + port + " within " + timeout + ": " + Files.readString(log));
   }
 
+  /** A Chorus JVM started in the background; its combined output goes to {@code log}. */
+  public record Running(Process process, Path log, String command) {
+    /** Waits at most {@code timeout} and returns the exit code and output; kills the process on timeout. */
+    public Result await(Duration timeout) throws Exception {
+      try {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly();
+          throw new IllegalStateException(command + " did not finish within " + timeout + ": " + Files.readString(log));
+        }
+        return new Result(process.exitValue(), Files.readString(log));
+      } finally {
+        Files.deleteIfExists(log);
+      }
+    }
+  }
+
   /**
-   * Runs {@code io.chorus.Chorus args} in a new JVM with {@code sysProps} (Spark reads spark.* system
-   * properties like --conf) and extra environment; waits at most {@code timeout}.
+   * Starts {@code io.chorus.Chorus args} in a new JVM with {@code sysProps} (Spark reads spark.* system
+   * properties like --conf) and extra environment.
    */
-  public static Result chorus(Map<String, String> env, Map<String, String> sysProps, Duration timeout, String... args) throws Exception {
+  public static Running start(Map<String, String> env, Map<String, String> sysProps, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
     cmd.add("-Xmx2g");
@@ -84,15 +100,11 @@ public final class ChildProcesses {
     pb.environment().putAll(env);
     Path log = Files.createTempFile("chorus-child", ".log");
     pb.redirectOutput(log.toFile());
-    Process p = pb.start();
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("chorus " + String.join(" ", args) + " did not finish within " + timeout + ": " + Files.readString(log));
-      }
-      return new Result(p.exitValue(), Files.readString(log));
-    } finally {
-      Files.deleteIfExists(log);
-    }
+    return new Running(pb.start(), log, "chorus " + String.join(" ", args));
+  }
+
+  /** Runs {@code io.chorus.Chorus args} in a new JVM (see {@link #start}) and waits at most {@code timeout}. */
+  public static Result chorus(Map<String, String> env, Map<String, String> sysProps, Duration timeout, String... args) throws Exception {
+    return start(env, sysProps, args).await(timeout);
   }
 }

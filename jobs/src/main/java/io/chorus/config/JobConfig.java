@@ -2,6 +2,7 @@ package io.chorus.config;
 
 import io.chorus.ChorusException;
 import io.chorus.coordination.CoordinationDetector;
+import io.chorus.schema.Schemas;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -27,6 +28,7 @@ import java.util.Map;
  * @param seed seed for training splits and the bootstrap
  * @param coordination coordination detector settings
  * @param flags every resolved flag, for the manifest
+ * @param pseudonymize publish keyed pseudonyms instead of account ids and screen names (pipeline)
  */
 public record JobConfig(
     List<String> inputs,
@@ -42,7 +44,15 @@ public record JobConfig(
     long minSupport,
     long seed,
     CoordinationDetector.Params coordination,
-    Map<String, String> flags) {
+    Map<String, String> flags,
+    boolean pseudonymize) {
+
+  /** A config without pseudonymization. */
+  public JobConfig(List<String> inputs, String output, String runDate, String model, List<String> labels, List<String> accounts,
+      List<String> watchlist, String format, String report, int bootstrap, long minSupport, long seed, CoordinationDetector.Params coordination,
+      Map<String, String> flags) {
+    this(inputs, output, runDate, model, labels, accounts, watchlist, format, report, bootstrap, minSupport, seed, coordination, flags, false);
+  }
 
   public static final String INPUT = "input";
   public static final String OUTPUT = "output";
@@ -64,6 +74,7 @@ public record JobConfig(
   public static final String TOP_EDGES = "top-edges";
   public static final String QUIET = "quiet";
   public static final String VERBOSE = "verbose";
+  public static final String PSEUDONYMIZE = "pseudonymize";
 
   public static final int DEFAULT_BOOTSTRAP = 100;
   public static final long DEFAULT_MIN_SUPPORT = 100;
@@ -97,6 +108,11 @@ public record JobConfig(
     }
   }
 
+  /** The pipeline's model for one run date: runs of different dates never share (or race for) a model folder. */
+  public static String defaultModel(String output, String runDate) {
+    return output + "/_model/" + Schemas.RUN_DATE + "=" + runDate;
+  }
+
   public static String today() {
     return LocalDate.now(ZoneOffset.UTC).toString();
   }
@@ -112,7 +128,7 @@ public record JobConfig(
   public static final FlagSpec RUN_DATE_FLAG =
       FlagSpec.value(RUN_DATE, "today (UTC)", "Partition to write; a rerun of the same date replaces it");
   public static final FlagSpec MODEL_FLAG =
-      FlagSpec.value(MODEL, "<output>/_model", "Model directory (PipelineModel + metadata.json)");
+      FlagSpec.value(MODEL, "<output>/_model/run_date=<run-date>", "Model directory (PipelineModel + metadata.json)");
   public static final FlagSpec LABELS_FLAG =
       FlagSpec.value(LABELS, "<input>/labels", "Labels table(s), comma-separated");
   public static final FlagSpec ACCOUNTS_FLAG =
@@ -150,12 +166,14 @@ public record JobConfig(
   }
 
   public static final FlagSpec QUIET_FLAG = FlagSpec.toggle(QUIET, "Silence Chorus's progress lines");
+  public static final FlagSpec PSEUDONYMIZE_FLAG = FlagSpec.toggle(PSEUDONYMIZE,
+      "Publish keyed HMAC-SHA256 pseudonyms for account ids and screen names (key from $CHORUS_PSEUDONYM_KEY); watchlisted actors keep theirs");
   public static final FlagSpec VERBOSE_FLAG = FlagSpec.toggle(VERBOSE, "Show stack traces on errors");
 
   public static JobConfig from(Flags f) {
     String output = f.get(OUTPUT);
     String runDate = f.has(RUN_DATE) ? f.get(RUN_DATE) : today();
-    String model = f.has(MODEL) ? f.get(MODEL) : output + "/_model";
+    String model = f.has(MODEL) ? f.get(MODEL) : defaultModel(output, runDate);
     return new JobConfig(
         f.list(INPUT),
         output,
@@ -170,7 +188,8 @@ public record JobConfig(
         f.has(MIN_SUPPORT) ? f.asLong(MIN_SUPPORT) : DEFAULT_MIN_SUPPORT,
         f.has(SEED) ? f.asLong(SEED) : DEFAULT_SEED,
         coordination(f),
-        f.resolved());
+        f.resolved(),
+        f.has(PSEUDONYMIZE) && f.bool(PSEUDONYMIZE));
   }
 
   static CoordinationDetector.Params coordination(Flags f) {
@@ -193,7 +212,13 @@ public record JobConfig(
   /** The same config reading from other roots (a pipeline's later stages read its output). */
   public JobConfig withInputs(List<String> roots, List<String> labelPaths, List<String> watchlistPaths) {
     return new JobConfig(roots, output, runDate, model, labelPaths, List.of(), watchlistPaths, format, report, bootstrap, minSupport, seed,
-        coordination, flags);
+        coordination, flags, pseudonymize);
+  }
+
+  /** The same config writing under another root (the pipeline's private working root when pseudonymizing). */
+  public JobConfig withOutput(String root) {
+    return new JobConfig(inputs, root, runDate, model, labels, accounts, watchlist, format, report, bootstrap, minSupport, seed, coordination,
+        flags, pseudonymize);
   }
 
   /** Tables named {@code table} under each input root, unless an explicit list was given. */

@@ -174,10 +174,60 @@ public final class Tables {
     return df.select(cols.toArray(new Column[0]));
   }
 
-  /** Writes one run_date partition of an output table, replacing it if present. */
+  /** Prefix of a partition being written; names starting with '_' are invisible to Parquet readers and partition discovery. */
+  static final String STAGING = "_staging-";
+
+  /**
+   * Writes one run_date partition of an output table, replacing it if present, so that no reader
+   * ever sees a partial partition.
+   *
+   * <p>On file systems with an atomic directory rename (local, HDFS) the partition is written to a
+   * hidden staging folder {@code <table>/_staging-<run_date>-<uuid>}, then the old partition is
+   * removed and the staging folder renamed into place: a reader sees the old partition, briefly
+   * none, or the new one, and a killed run leaves at most a hidden staging folder (removed by the
+   * next write of that partition). On s3a, the S3A magic committer makes the files visible only at
+   * job commit (see SparkSessions).
+   */
   public static void write(Dataset<Row> df, TableSchema table, String root, String runDate) {
     Dataset<Row> conformed = conform(df, table, "(computed)");
-    conformed.write().mode(SaveMode.Overwrite).parquet(partitionPath(tablePath(root, table), runDate));
+    String tablePath = tablePath(root, table);
+    String target = partitionPath(tablePath, runDate);
+    if ("s3a".equals(new Path(target).toUri().getScheme())) {
+      conformed.write().mode(SaveMode.Overwrite).parquet(target);
+      return;
+    }
+    FileSystem fs = fs(spark(df), tablePath);
+    Path staging = new Path(tablePath, STAGING + runDate + "-" + java.util.UUID.randomUUID());
+    try {
+      removeStaleStaging(fs, new Path(tablePath), runDate);
+      conformed.write().mode(SaveMode.ErrorIfExists).parquet(staging.toString());
+      Path dest = new Path(target);
+      if (fs.exists(dest) && !fs.delete(dest, true)) {
+        throw new IOException("could not remove the previous partition " + dest);
+      }
+      if (!fs.rename(staging, dest)) {
+        throw new IOException("rename of " + staging + " to " + dest + " failed");
+      }
+    } catch (IOException e) {
+      throw new ChorusException("Cannot publish " + target + ": " + e.getMessage() + ". Fix: check write permission on --output; rerun the same"
+          + " --run-date to replace the partition.", e);
+    }
+  }
+
+  static SparkSession spark(Dataset<Row> df) {
+    return df.sparkSession();
+  }
+
+  /** Staging folders of the same run date left by a killed run. */
+  static void removeStaleStaging(FileSystem fs, Path table, String runDate) throws IOException {
+    if (!fs.exists(table)) {
+      return;
+    }
+    for (FileStatus s : fs.listStatus(table)) {
+      if (s.isDirectory() && s.getPath().getName().startsWith(STAGING + runDate + "-")) {
+        fs.delete(s.getPath(), true);
+      }
+    }
   }
 
   /** The run's partition of a table this run wrote under {@code root}. */

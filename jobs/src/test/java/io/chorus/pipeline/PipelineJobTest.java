@@ -2,6 +2,7 @@ package io.chorus.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.chorus.SparkTestBase;
@@ -11,6 +12,7 @@ import io.chorus.generate.GenerateJob;
 import io.chorus.generate.SyntheticArchive;
 import io.chorus.io.RunManifest;
 import io.chorus.io.Tables;
+import io.chorus.privacy.Pseudonyms;
 import io.chorus.schema.Schemas;
 import io.chorus.schema.TableSchema;
 import io.chorus.schema.Truth;
@@ -155,5 +157,49 @@ class PipelineJobTest extends SparkTestBase {
     PipelineJob.run(spark, config(DAY), new RunManifest("pipeline", DAY, Map.of()));
     assertThat(Tables.runDates(spark, out.resolve("account_scores").toString())).containsExactly(DAY, "2024-03-16");
     assertThat(Tables.read(spark, io.chorus.schema.AccountScores.TABLE_SCHEMA, List.of(out.resolve("account_scores").toString()), DAY).count()).isEqualTo(before);
+  }
+
+  @Test
+  void pseudonymizedRunPublishesKeyedPseudonymsConsistentWithThePlainRunAndKeepsWatchlistedActors() throws Exception {
+    String key = "test-only-pseudonym-key-4d2e9b";
+    Path pout = tmp.resolve("pseudonymized");
+    JobConfig plain = config(DAY);
+    JobConfig cfg = new JobConfig(plain.inputs(), pout.toString(), DAY, pout + "/_model", List.of(), List.of(), List.of(), plain.format(), null,
+        plain.bootstrap(), plain.minSupport(), plain.seed(), plain.coordination(), Map.of(), true);
+    assertThatThrownBy(() -> PipelineJob.run(spark, cfg, new RunManifest("pipeline", DAY, Map.of()), Map.of()))
+        .hasMessageContaining("export " + Pseudonyms.KEY_ENV);
+    RunManifest m = new RunManifest("pipeline", DAY, Map.of());
+    PipelineJob.run(spark, cfg, m, Map.of(Pseudonyms.KEY_ENV, key));
+    String manifestPath = m.write(spark, pout.toString());
+    assertThat(Files.readString(Path.of(java.net.URI.create(manifestPath).getPath()))).doesNotContain(key).contains(Pseudonyms.KEY_ENV);
+    assertThat(pout.resolve(PipelineJob.WORK)).doesNotExist();
+
+    List<Row> watch = archive("watchlist").select("account_id", "screen_name").collectAsList();
+    Pseudonyms p = new Pseudonyms(key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        watch.stream().map(r -> r.getString(0)).collect(java.util.stream.Collectors.toSet()),
+        watch.stream().map(r -> r.getString(1).toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toSet()));
+    p.register(spark);
+    // Every published table equals the plain run's table with the pseudonyms applied: the same pseudonym in every table.
+    for (TableSchema t : Schemas.PUBLISHED) {
+      Dataset<Row> expected = Pseudonyms.apply(t, Tables.readWritten(spark, t, out.toString(), DAY)).drop("model_id");
+      Dataset<Row> actual = Tables.readWritten(spark, t, pout.toString(), DAY).drop("model_id");
+      assertThat(actual.count()).as(t.name()).isEqualTo(expected.count());
+      assertThat(expected.exceptAll(actual).count()).as("%s rows differ", t.name()).isZero();
+    }
+    // An independent HMAC-SHA256 gives the published pseudonym of an ordinary account.
+    Row someone = Tables.readWritten(spark, io.chorus.schema.AccountScores.TABLE_SCHEMA, out.toString(), DAY)
+        .filter(col("account_id").isin(watch.stream().map(r -> r.getString(0)).toArray()).unary_$bang()).orderBy("account_id").first();
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+    String pseudonym = "acct_" + java.util.HexFormat.of().formatHex(mac.doFinal(("acct:" + someone.getAs("account_id")).getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 16);
+    Dataset<Row> scores = Tables.readWritten(spark, io.chorus.schema.AccountScores.TABLE_SCHEMA, pout.toString(), DAY);
+    assertThat(scores.filter(col("account_id").equalTo(pseudonym)).select("bot_probability").first().getDouble(0))
+        .isEqualTo((double) someone.getAs("bot_probability"));
+    // No raw id of an ordinary account is left in any id column; watchlisted actors keep theirs.
+    Dataset<Row> ordinary = archive("accounts").select("account_id").except(archive("watchlist").select("account_id"));
+    assertThat(scores.join(ordinary, "account_id").count()).isZero();
+    assertThat(Tables.readWritten(spark, io.chorus.schema.Influence.WATCHLIST_TABLE_SCHEMA, pout.toString(), DAY).select("account_id")
+        .except(archive("watchlist").select("account_id")).count()).isZero();
+    assertThat(Tables.readWritten(spark, io.chorus.schema.Posts.TABLE_SCHEMA, pout.toString(), DAY).join(ordinary, "account_id").count()).isZero();
   }
 }
