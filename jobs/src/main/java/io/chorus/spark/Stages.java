@@ -50,6 +50,7 @@ public final class Stages {
 
     Timer(String stage) {
       this.stage = stage;
+      resetPeakRss();
       print(String.format(Locale.ROOT, "chorus | %-11s | started", stage));
     }
 
@@ -58,8 +59,35 @@ public final class Stages {
     }
 
     public void done(long rowsIn, long rowsOut) {
-      print(String.format(Locale.ROOT, "chorus | %-11s | done in %.1f s | rows in %,d | rows out %,d", stage, seconds(), rowsIn, rowsOut));
+      long peak = peakRssMib();
+      print(String.format(Locale.ROOT, "chorus | %-11s | done in %.1f s | rows in %,d | rows out %,d%s", stage, seconds(), rowsIn, rowsOut,
+          peak > 0 ? String.format(Locale.ROOT, " | peak RSS %,d MiB", peak) : ""));
     }
+  }
+
+  static final java.nio.file.Path PROC_STATUS = java.nio.file.Path.of("/proc/self/status");
+
+  /** Resets the kernel's peak-RSS mark of this process (Linux), so each stage reports its own peak; a no-op elsewhere. */
+  static void resetPeakRss() {
+    try {
+      java.nio.file.Files.writeString(java.nio.file.Path.of("/proc/self/clear_refs"), "5");
+    } catch (java.io.IOException | RuntimeException notLinux) {
+      // the peak then covers the process so far
+    }
+  }
+
+  /** Peak resident memory of this JVM (driver, and executors in local mode) since the last reset, in MiB; 0 when unknown. */
+  static long peakRssMib() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(PROC_STATUS)) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (java.io.IOException | RuntimeException notLinux) {
+      // not on Linux
+    }
+    return 0;
   }
 
   static void print(String line) {

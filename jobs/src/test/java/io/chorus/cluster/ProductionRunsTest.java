@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  */
 class ProductionRunsTest extends SparkTestBase {
-  static final String DAY = "2024-03-08";
+  static final String DAY = SharedReference.DAY;
   static final String DAY2 = "2024-03-09";
   static final String BUCKET = "chorus-test";
   /** A secret that must never be printed, logged or written. */
@@ -60,7 +60,7 @@ class ProductionRunsTest extends SparkTestBase {
     s3.configure(spark.sparkContext().hadoopConfiguration());
     String in = "s3a://" + BUCKET + "/archive";
     generated = ChildProcesses.chorus(s3.credentialEnv(), sparkProps(), RUN_TIMEOUT,
-        "generate", "--accounts", "1000", "--posts", "8000", "--days", "7", "--seed", "11", "--output", in, "--quiet");
+        concat(SharedReference.GENERATE, "--output", in, "--quiet"));
     assertThat(generated.exit()).as(generated.output()).isZero();
     // The same archive on local disk for the local run.
     FileSystem s3fs = FileSystem.get(java.net.URI.create(in), spark.sparkContext().hadoopConfiguration());
@@ -75,7 +75,14 @@ class ProductionRunsTest extends SparkTestBase {
     localRun = ChildProcesses.chorus(Map.of(), sparkProps(), RUN_TIMEOUT,
         "pipeline", "--input", tmp.resolve("archive").toString(), "--output", tmp.resolve("out").toString(), "--run-date", DAY, "--bootstrap", "20");
     localSeconds = (System.nanoTime() - t0) / 1e9;
+    if (localRun.exit() == 0) {
+      SharedReference.publish(tmp.resolve("archive"), tmp.resolve("out"));
+    }
     System.out.printf("pipeline 1000 accounts / 8000 posts: s3a (s3proxy) %.1f s, local %.1f s%n", s3Seconds, localSeconds);
+  }
+
+  static String[] concat(String[] a, String... b) {
+    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
   }
 
   @AfterAll
