@@ -85,22 +85,27 @@ public final class ChildProcesses {
    * properties like --conf) and extra environment.
    */
   public static Running start(Map<String, String> env, Map<String, String> sysProps, String... args) throws IOException {
+    return start(env, sysProps, "2g", "io.chorus.Chorus", args);
+  }
+
+  /** Starts {@code mainClass args} in a new JVM with heap {@code heap} and the test classpath. */
+  public static Running start(Map<String, String> env, Map<String, String> sysProps, String heap, String mainClass, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(java());
-    cmd.add("-Xmx2g");
+    cmd.add("-Xmx" + heap);
     cmd.addAll(jvmFlags());
     cmd.add("-Dlog4j2.configurationFile=" + PROJECT.resolve("scripts/conf/log4j2.properties"));
     sysProps.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.chorus.Chorus");
+    cmd.add(mainClass);
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     pb.environment().putAll(env);
     Path log = Files.createTempFile("chorus-child", ".log");
     pb.redirectOutput(log.toFile());
-    return new Running(pb.start(), log, "chorus " + String.join(" ", args));
+    return new Running(pb.start(), log, mainClass + " " + String.join(" ", args));
   }
 
   /** Runs {@code io.chorus.Chorus args} in a new JVM (see {@link #start}) and waits at most {@code timeout}. */

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Benchmarks Chorus side by side with a bare Spark scan and DuckDB (in-process) on generated
+# archives, and on the real IRA archive when ../shared/data is present. Writes
+# bench/results/<date>.json and bench/README.md. Archives are cached in bench/cache/ (git-ignored).
+#   scripts/bench.sh [--sizes 1M,10M,30M] [--runs 3] [--heap 3g] [--shuffle-partitions 8] [--ira DIR|none] [--ira-runs 1]
+# Needs only JDK 17 and Maven; DuckDB's JDBC driver comes from Maven Central (test scope).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$CHORUS_ROOT"
+if [ ! -f "$CHORUS_TARGET/classpath-test.txt" ] || [ ! -d "$CHORUS_TARGET/test-classes/io/chorus/bench" ] \
+   || [ -n "$(find pom.xml jobs/pom.xml jobs/src -newer "$CHORUS_TARGET/classpath-test.txt" -type f -print -quit)" ]; then
+  chorus_log "building (mvn package, tests skipped)..."
+  mvn -B -q -ntp -DskipTests package >&2
+fi
+args=("$@")
+ira="$CHORUS_ROOT/../shared/data/ira-troll-tweets"
+if [[ " $* " != *" --ira "* ]] && [ -d "$ira" ]; then args+=(--ira "$ira"); fi
+filtered=()
+skip=""
+for a in "${args[@]}"; do
+  if [ -n "$skip" ]; then skip=""; [ "$a" = none ] && { unset 'filtered[${#filtered[@]}-1]'; continue; }; fi
+  [ "$a" = --ira ] && skip=yes
+  filtered+=("$a")
+done
+# shellcheck disable=SC2046
+exec java -Xmx2g $(chorus_jvm_flags) -Dlog4j2.configurationFile="$CHORUS_ROOT/scripts/conf/log4j2.properties" \
+  -cp "$CHORUS_TARGET/test-classes:$CHORUS_TARGET/classes:$(cat "$CHORUS_TARGET/classpath-test.txt")" \
+  io.chorus.bench.Bench "${filtered[@]}"
