@@ -14,8 +14,8 @@ import org.apache.hadoop.fs.FileUtil;
  */
 final class SharedReference {
   static final String DAY = "2024-03-08";
-  static final String[] GENERATE = {"generate", "--accounts", "1000", "--posts", "8000", "--days", "7", "--seed", "11"};
-  static final Path DIR = ChildProcesses.PROJECT.resolve("jobs/target/test-fixtures/pipeline-1000x8000-seed11-" + DAY);
+  static final String[] GENERATE = {"generate", "--accounts", "800", "--posts", "6000", "--days", "7", "--seed", "11"};
+  static final Path DIR = ChildProcesses.PROJECT.resolve("jobs/target/test-fixtures/pipeline-800x6000-seed11-" + DAY);
   static final String COMPLETE = "_COMPLETE";
 
   private SharedReference() {}

@@ -147,7 +147,7 @@ class StandaloneClusterIT extends SparkTestBase {
           TIMEOUT, "pipeline", "--input", archive.toString(), "--output", localOut.toString(), "--run-date", DAY, "--bootstrap", "20");
       localSeconds = (System.nanoTime() - t0) / 1e9;
     }
-    System.out.printf("pipeline 1000 accounts / 8000 posts: standalone cluster (2 workers x 1 core, one killed) %.1f s, local[2] %s%n",
+    System.out.printf("pipeline 800 accounts / 6000 posts: standalone cluster (2 workers x 1 core, one killed) %.1f s, local[2] %s%n",
         clusterSeconds, localSeconds > 0 ? String.format(java.util.Locale.ROOT, "%.1f s", localSeconds) : "reused from ProductionRunsTest");
   }
 
