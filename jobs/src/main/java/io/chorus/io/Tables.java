@@ -196,7 +196,7 @@ public final class Tables {
       conformed.write().mode(SaveMode.Overwrite).parquet(target);
       return;
     }
-    FileSystem fs = fs(spark(df), tablePath);
+    FileSystem fs = fs(df.sparkSession(), tablePath);
     Path staging = new Path(tablePath, STAGING + runDate + "-" + java.util.UUID.randomUUID());
     try {
       removeStaleStaging(fs, new Path(tablePath), runDate);
@@ -212,10 +212,6 @@ public final class Tables {
       throw new ChorusException("Cannot publish " + target + ": " + e.getMessage() + ". Fix: check write permission on --output; rerun the same"
           + " --run-date to replace the partition.", e);
     }
-  }
-
-  static SparkSession spark(Dataset<Row> df) {
-    return df.sparkSession();
   }
 
   /** Staging folders of the same run date left by a killed run. */

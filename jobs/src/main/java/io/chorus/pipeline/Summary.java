@@ -20,8 +20,6 @@ import org.apache.spark.sql.SparkSession;
 
 /** The short report printed after a pipeline run: bounded reads of the tables just written. */
 public final class Summary {
-
-
   private Summary() {}
 
   static String percent(Object share) {

@@ -59,6 +59,8 @@ public final class Pseudonyms implements Serializable {
   private final byte[] key;
   private final Set<String> exemptIds;
   private final Set<String> exemptScreenNames;
+  /** One initialised Mac per task thread (doFinal resets it), created on the executor, never serialized. */
+  private transient volatile ThreadLocal<Mac> macs;
 
   /**
    * @param key the secret
@@ -75,7 +77,7 @@ public final class Pseudonyms implements Serializable {
     this.exemptScreenNames = Set.copyOf(exemptScreenNames);
   }
 
-  /** The key from {@link #KEY_ENV}; a clear error (never echoing a value) when it is missing or short. */
+  /** The key from {@link #KEY_ENV}, or null when unset (the constructor then fails without echoing any value). */
   public static byte[] keyFromEnvironment(Map<String, String> env) {
     String v = env.get(KEY_ENV);
     return v == null ? null : v.getBytes(StandardCharsets.UTF_8);
@@ -94,14 +96,29 @@ public final class Pseudonyms implements Serializable {
     if ((ACCOUNT.equals(kind) && exemptIds.contains(v)) || (SCREEN_NAME.equals(kind) && exemptScreenNames.contains(v))) {
       return value;
     }
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      byte[] h = mac.doFinal((kind + ":" + v).getBytes(StandardCharsets.UTF_8));
-      return kind + "_" + HexFormat.of().formatHex(h, 0, 16);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 unavailable", e);
+    byte[] h = mac().doFinal((kind + ":" + v).getBytes(StandardCharsets.UTF_8));
+    return kind + "_" + HexFormat.of().formatHex(h, 0, 16);
+  }
+
+  private Mac mac() {
+    ThreadLocal<Mac> local = macs;
+    if (local == null) {
+      synchronized (this) {
+        if (macs == null) {
+          macs = ThreadLocal.withInitial(() -> {
+            try {
+              Mac m = Mac.getInstance("HmacSHA256");
+              m.init(new SecretKeySpec(key, "HmacSHA256"));
+              return m;
+            } catch (GeneralSecurityException e) {
+              throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+          });
+        }
+        local = macs;
+      }
     }
+    return local.get();
   }
 
   /** Registers the UDF in the session; call before {@link #apply}. */

@@ -27,6 +27,10 @@ public final class ReportHtml {
       + "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.note{color:#555;font-size:13px}"
       + ".pill{display:inline-block;padding:0 6px;border-radius:8px;background:#eee;font-size:12px;margin-right:3px}";
 
+  /** Who amplified: the three segments of the amplification bars, with their colours. */
+  static final List<String> SOURCES = List.of("likely bot", "coordinated, not bot", "authentic");
+  static final List<String> SOURCE_COLOURS = List.of(Svg.BOT, Svg.COORDINATED, Svg.AUTHENTIC);
+
   static String pct(Object v) {
     return v == null ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100 * ((Number) v).doubleValue());
   }
@@ -115,8 +119,7 @@ public final class ReportHtml {
       double authentic = dbl(r, Influence.AUTHENTIC_AMPLIFICATION);
       bars.add(new Svg.Bar(get(r, Influence.RANK) + ". " + name(r), List.of(bot, Math.max(0, amp - bot - authentic), authentic)));
     }
-    b.append(Svg.stackedBars("Top amplified accounts by source of amplification", List.of("likely bot", "coordinated, not bot", "authentic"),
-        List.of(Svg.BOT, Svg.COORDINATED, Svg.AUTHENTIC), bars));
+    b.append(Svg.stackedBars("Top amplified accounts by source of amplification", SOURCES, SOURCE_COLOURS, bars));
     b.append("<table><tr><th class=\"n\">rank</th><th>account</th><th class=\"n\">amplifications</th><th class=\"n\">unique amplifiers</th>"
         + "<th class=\"n\">PageRank</th><th class=\"n\">t-factor</th><th class=\"n\">bot share</th><th class=\"n\">coordinated share</th><th class=\"n\">own bot probability</th></tr>");
     for (Row r : d.topAccounts()) {
@@ -140,8 +143,7 @@ public final class ReportHtml {
       double authentic = dbl(r, Influence.AUTHENTIC_SHARE) * amp;
       bars.add(new Svg.Bar(name(r) + " (" + get(r, Influence.COUNTRY) + ")", List.of(bot, Math.max(0, amp - bot - authentic), authentic)));
     }
-    b.append(Svg.stackedBars("Amplification of official actors by source", List.of("likely bot", "coordinated, not bot", "authentic"),
-        List.of(Svg.BOT, Svg.COORDINATED, Svg.AUTHENTIC), bars));
+    b.append(Svg.stackedBars("Amplification of official actors by source", SOURCES, SOURCE_COLOURS, bars));
     b.append("<table><tr><th>actor</th><th>type</th><th>country</th><th class=\"n\">own posts</th><th class=\"n\">amplifications</th>"
         + "<th class=\"n\">bot</th><th class=\"n\">coordinated</th><th class=\"n\">authentic</th></tr>");
     for (Row r : d.watchlist()) {
