@@ -96,7 +96,7 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/quarantine/run_date=${run_date}'
 );
 
--- account_features (v1)
+-- account_features (v2)
 CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_features (
   `account_id` string COMMENT '[required] Account id (id)',
   `platform` string COMMENT '[required] Platform name (name)',
@@ -120,6 +120,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_features (
   `followers_friends_ratio` double COMMENT 'followers / max(friends, 1) (ratio)',
   `screen_name_length` double COMMENT 'Characters in the screen name (chars)',
   `screen_name_digits` double COMMENT 'Digits in the screen name (chars)',
+  `screen_name_likelihood` double COMMENT 'Geometric mean probability of the screen name’s character bigrams under a bigram model of all screen names in the same input (add-one smoothed); low for random strings (probability)',
   `display_name_length` double COMMENT 'Characters in the display name (chars)',
   `display_name_digits` double COMMENT 'Digits in the display name (chars)',
   `description_length` double COMMENT 'Characters in the description (chars)',
@@ -134,7 +135,10 @@ CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_features (
   `distinct_sources` double COMMENT 'Distinct client apps used (count)',
   `hour_entropy` double COMMENT 'Shannon entropy of the UTC hour-of-day histogram (bits (0..log2 24))',
   `interpost_cv` double COMMENT 'Coefficient of variation of gaps between consecutive posts; null under 3 posts (ratio)',
+  `interpost_entropy` double COMMENT 'Shannon entropy of the gaps between consecutive posts, binned by floor(log2 seconds) into 20 bins; null under 3 posts (bits)',
+  `night_share` double COMMENT 'Share of posts in the quietest 6-hour circular window of the UTC day (the account’s likely local night); null under 24 posts (fraction)',
   `duplicate_text_share` double COMMENT '1 - distinct texts / posts, over non-repost posts (fraction)',
+  `near_duplicate_text_share` double COMMENT '1 - distinct normalised texts / posts, over non-repost posts; normalised = lowercased letters only, URLs and mentions removed (fraction)',
   `fast_repost_share` double COMMENT 'Share of reposts published within 60 s of their parent (parent in archive) (fraction)',
   `max_posts_per_minute` double COMMENT 'Largest number of posts in one clock minute (count)'
 )

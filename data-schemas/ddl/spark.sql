@@ -77,7 +77,7 @@ LOCATION '${chorus.output}/quarantine'
 COMMENT 'One row per rejected input record.';
 ALTER TABLE chorus.quarantine RECOVER PARTITIONS;
 
--- account_features (v1)
+-- account_features (v2)
 CREATE TABLE IF NOT EXISTS chorus.account_features (
   `account_id` STRING COMMENT '[required] Account id (id)',
   `platform` STRING COMMENT '[required] Platform name (name)',
@@ -101,6 +101,7 @@ CREATE TABLE IF NOT EXISTS chorus.account_features (
   `followers_friends_ratio` DOUBLE COMMENT 'followers / max(friends, 1) (ratio)',
   `screen_name_length` DOUBLE COMMENT 'Characters in the screen name (chars)',
   `screen_name_digits` DOUBLE COMMENT 'Digits in the screen name (chars)',
+  `screen_name_likelihood` DOUBLE COMMENT 'Geometric mean probability of the screen name’s character bigrams under a bigram model of all screen names in the same input (add-one smoothed); low for random strings (probability)',
   `display_name_length` DOUBLE COMMENT 'Characters in the display name (chars)',
   `display_name_digits` DOUBLE COMMENT 'Digits in the display name (chars)',
   `description_length` DOUBLE COMMENT 'Characters in the description (chars)',
@@ -115,7 +116,10 @@ CREATE TABLE IF NOT EXISTS chorus.account_features (
   `distinct_sources` DOUBLE COMMENT 'Distinct client apps used (count)',
   `hour_entropy` DOUBLE COMMENT 'Shannon entropy of the UTC hour-of-day histogram (bits (0..log2 24))',
   `interpost_cv` DOUBLE COMMENT 'Coefficient of variation of gaps between consecutive posts; null under 3 posts (ratio)',
+  `interpost_entropy` DOUBLE COMMENT 'Shannon entropy of the gaps between consecutive posts, binned by floor(log2 seconds) into 20 bins; null under 3 posts (bits)',
+  `night_share` DOUBLE COMMENT 'Share of posts in the quietest 6-hour circular window of the UTC day (the account’s likely local night); null under 24 posts (fraction)',
   `duplicate_text_share` DOUBLE COMMENT '1 - distinct texts / posts, over non-repost posts (fraction)',
+  `near_duplicate_text_share` DOUBLE COMMENT '1 - distinct normalised texts / posts, over non-repost posts; normalised = lowercased letters only, URLs and mentions removed (fraction)',
   `fast_repost_share` DOUBLE COMMENT 'Share of reposts published within 60 s of their parent (parent in archive) (fraction)',
   `max_posts_per_minute` DOUBLE COMMENT 'Largest number of posts in one clock minute (count)',
   `run_date` DATE COMMENT 'Run date of the run that wrote the row (partition)'

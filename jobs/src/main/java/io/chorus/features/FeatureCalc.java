@@ -13,7 +13,14 @@ import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
@@ -44,6 +51,17 @@ public final class FeatureCalc {
   static final String HOUR = "_hour";
   static final String PARENT_TS = "_parent_ts";
   static final String SECONDS_PER_DAY = "86400";
+  /** Inter-post gaps are binned by floor(log2(seconds)); the last bin holds gaps of 2^19 s (6 days) and more. */
+  public static final int GAP_BINS = 20;
+  /** Hours in the night window; the account's likely night is its quietest window of this length. */
+  public static final int NIGHT_HOURS = 6;
+  /** night_share needs this many posts; under it the quietest window is empty by chance. */
+  public static final int NIGHT_MIN_POSTS = 24;
+  /**
+   * Size of the screen-name bigram vocabulary for add-one smoothing: the 37 characters Twitter
+   * allows ([a-z0-9_]) plus one boundary marker, squared.
+   */
+  public static final double BIGRAM_VOCABULARY = 38.0 * 38.0;
 
   private FeatureCalc() {}
 
@@ -71,9 +89,38 @@ public final class FeatureCalc {
         .select("s.*");
   }
 
+  /**
+   * BotometerLite's screen-name likelihood: the geometric mean of the bigram probabilities of the
+   * lowercased screen name framed by boundary markers ("^abc$": ^a, ab, bc, c$). The bigram model
+   * is built from the screen names of all accounts in the same input (latest snapshot, one name
+   * per account, labels never used), with add-one smoothing over BIGRAM_VOCABULARY bigrams. So it
+   * measures how typical a name is among the archive's own accounts; random strings such as
+   * "xk7q2v9w" score low. Null when the snapshot has no screen name.
+   */
+  public static Dataset<Row> screenNameLikelihood(Dataset<Row> latest) {
+    String framed = "concat('^', lower(" + Accounts.SCREEN_NAME + "), '$')";
+    Dataset<Row> grams =
+        latest
+            .filter(col(Accounts.SCREEN_NAME).isNotNull().and(length(col(Accounts.SCREEN_NAME)).gt(0)))
+            .select(
+                col(Accounts.PLATFORM),
+                col(Accounts.ACCOUNT_ID),
+                explode(expr("transform(sequence(1, length(" + framed + ") - 1), i -> substring(" + framed + ", i, 2))")).as("_bg"));
+    Dataset<Row> counts = grams.groupBy("_bg").agg(count(lit(1)).cast("double").as("_n"));
+    Dataset<Row> total = counts.agg(sum(col("_n")).plus(lit(BIGRAM_VOCABULARY)).as("_total"));
+    Dataset<Row> logp =
+        counts.crossJoin(total).select(col("_bg"), log(col("_n").plus(1.0).divide(col("_total"))).as("_logp"));
+    return grams
+        .join(broadcast(logp), "_bg")
+        .groupBy(Accounts.PLATFORM, Accounts.ACCOUNT_ID)
+        .agg(exp(avg(col("_logp"))).as(SCREEN_NAME_LIKELIHOOD));
+  }
+
   /** BotometerLite-style profile features from the latest snapshot. */
   public static Dataset<Row> profileFeatures(Dataset<Row> accounts) {
-    return latestSnapshot(accounts)
+    Dataset<Row> latest = latestSnapshot(accounts);
+    return latest
+        .join(screenNameLikelihood(latest), new String[] {Accounts.PLATFORM, Accounts.ACCOUNT_ID}, "left")
         .select(
             col(Accounts.ACCOUNT_ID),
             col(Accounts.PLATFORM),
@@ -96,6 +143,7 @@ public final class FeatureCalc {
             col(Accounts.FOLLOWERS_COUNT).cast("double").divide(greatest(col(Accounts.FRIENDS_COUNT).cast("double"), lit(1.0))).as(FOLLOWERS_FRIENDS_RATIO),
             coalesce(length(col(Accounts.SCREEN_NAME)), col(Accounts.SCREEN_NAME_LENGTH)).cast("double").as(SCREEN_NAME_LENGTH),
             digits(col(Accounts.SCREEN_NAME)).as(SCREEN_NAME_DIGITS),
+            col(SCREEN_NAME_LIKELIHOOD),
             length(col(Accounts.DISPLAY_NAME)).cast("double").as(DISPLAY_NAME_LENGTH),
             digits(col(Accounts.DISPLAY_NAME)).as(DISPLAY_NAME_DIGITS),
             coalesce(length(col(Accounts.DESCRIPTION)), col(Accounts.DESCRIPTION_LENGTH), lit(0)).cast("double").as(DESCRIPTION_LENGTH));
@@ -107,14 +155,41 @@ public final class FeatureCalc {
     return avg(when(condition, 1.0).otherwise(0.0));
   }
 
+  /**
+   * Text reduced to its letters, lowercased, after removing URLs and mentions: two posts with the
+   * same normalised text differ only in links, mentions, numbers, punctuation, emoji or spacing.
+   */
+  public static Column normalisedText(Column text) {
+    Column noLinks = regexp_replace(lower(coalesce(text, lit(""))), "https?://\\S+|@\\w+", "");
+    return regexp_replace(noLinks, "[^\\p{L}]+", "");
+  }
+
+  /**
+   * Posts in the account's quietest NIGHT_HOURS-hour circular window of the UTC day. Reading that
+   * window as the account's local night (its likely time zone puts it at 00:00-06:00) makes
+   * night_share independent of where the account lives; a human who sleeps has few posts there,
+   * an always-on schedule has about a quarter.
+   */
+  static Column quietestWindow(List<Column> hourCounts) {
+    Column[] windows = new Column[24];
+    for (int start = 0; start < 24; start++) {
+      Column w = lit(0.0);
+      for (int k = 0; k < NIGHT_HOURS; k++) {
+        w = w.plus(hourCounts.get((start + k) % 24));
+      }
+      windows[start] = w;
+    }
+    return least(windows);
+  }
+
   static Column perPost(String arrayCol) {
     return avg(coalesce(size(col(arrayCol)), lit(0)).cast("double"));
   }
 
-  /** Shannon entropy in bits of the 24 hour-of-day counts. */
-  static Column hourEntropy(List<Column> hourCounts, Column total) {
+  /** Shannon entropy in bits of a histogram given as count columns and their total. */
+  static Column entropy(List<Column> counts, Column total) {
     Column h = lit(0.0);
-    for (Column c : hourCounts) {
+    for (Column c : counts) {
       Column p = c.divide(total);
       h = h.minus(when(c.gt(0), p.multiply(log(2.0, p))).otherwise(0.0));
     }
@@ -146,6 +221,12 @@ public final class FeatureCalc {
       aggs.add(sum(when(col(HOUR).equalTo(h), 1.0).otherwise(0.0)).as("_h" + h));
       hourCounts.add(col("_h" + h));
     }
+    List<Column> gapBins = new ArrayList<>();
+    Column gapBin = when(col(GAP).isNotNull(), least(lit((double) GAP_BINS - 1), floor(log(2.0, greatest(col(GAP), lit(1))))));
+    for (int b = 0; b < GAP_BINS; b++) {
+      aggs.add(sum(when(gapBin.equalTo(b), 1.0).otherwise(0.0)).as("_g" + b));
+      gapBins.add(col("_g" + b));
+    }
     Column delay = unix_seconds(col(Posts.CREATED_AT)).minus(unix_seconds(col(PARENT_TS)));
     aggs.add(n.as(POSTS));
     aggs.add(min(col(Posts.CREATED_AT)).as("_first"));
@@ -162,6 +243,7 @@ public final class FeatureCalc {
     aggs.add(count(col(GAP)).as("_gaps"));
     aggs.add(sum(when(org.apache.spark.sql.functions.not(isRepost), 1.0).otherwise(0.0)).as("_own"));
     aggs.add(size(collect_set(when(org.apache.spark.sql.functions.not(isRepost), xxhash64(coalesce(col(Posts.TEXT), lit("")))))).as("_own_distinct"));
+    aggs.add(size(collect_set(when(org.apache.spark.sql.functions.not(isRepost), xxhash64(normalisedText(col(Posts.TEXT)))))).as("_own_near_distinct"));
     aggs.add(sum(when(isRepost.and(col(PARENT_TS).isNotNull()), 1.0).otherwise(0.0)).as("_timed_reposts"));
     aggs.add(sum(when(isRepost.and(delay.leq(FAST_REPOST_SECONDS)), 1.0).otherwise(0.0)).as("_fast_reposts"));
     Dataset<Row> agg =
@@ -186,9 +268,12 @@ public final class FeatureCalc {
             col(HASHTAGS_PER_POST),
             col(MENTIONS_PER_POST),
             col(DISTINCT_SOURCES),
-            hourEntropy(hourCounts, col(POSTS)).as(HOUR_ENTROPY),
+            entropy(hourCounts, col(POSTS)).as(HOUR_ENTROPY),
             when(col("_gaps").geq(2).and(col("_gap_mean").gt(0)), col("_gap_sd").divide(col("_gap_mean"))).as(INTERPOST_CV),
+            when(col("_gaps").geq(2), entropy(gapBins, col("_gaps"))).as(INTERPOST_ENTROPY),
+            when(col(POSTS).geq(NIGHT_MIN_POSTS), quietestWindow(hourCounts).divide(col(POSTS))).as(NIGHT_SHARE),
             when(col("_own").gt(0), lit(1.0).minus(col("_own_distinct").divide(col("_own")))).as(DUPLICATE_TEXT_SHARE),
+            when(col("_own").gt(0), lit(1.0).minus(col("_own_near_distinct").divide(col("_own")))).as(NEAR_DUPLICATE_TEXT_SHARE),
             when(col("_timed_reposts").gt(0), col("_fast_reposts").divide(col("_timed_reposts"))).as(FAST_REPOST_SHARE),
             col(MAX_POSTS_PER_MINUTE));
   }

@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class AccountFeatures {
   public static final String TABLE = "account_features";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final String ACCOUNT_ID = "account_id";
   public static final String PLATFORM = "platform";
@@ -43,6 +43,7 @@ public final class AccountFeatures {
   public static final String FOLLOWERS_FRIENDS_RATIO = "followers_friends_ratio";
   public static final String SCREEN_NAME_LENGTH = "screen_name_length";
   public static final String SCREEN_NAME_DIGITS = "screen_name_digits";
+  public static final String SCREEN_NAME_LIKELIHOOD = "screen_name_likelihood";
   public static final String DISPLAY_NAME_LENGTH = "display_name_length";
   public static final String DISPLAY_NAME_DIGITS = "display_name_digits";
   public static final String DESCRIPTION_LENGTH = "description_length";
@@ -58,7 +59,10 @@ public final class AccountFeatures {
   public static final String DISTINCT_SOURCES = "distinct_sources";
   public static final String HOUR_ENTROPY = "hour_entropy";
   public static final String INTERPOST_CV = "interpost_cv";
+  public static final String INTERPOST_ENTROPY = "interpost_entropy";
+  public static final String NIGHT_SHARE = "night_share";
   public static final String DUPLICATE_TEXT_SHARE = "duplicate_text_share";
+  public static final String NEAR_DUPLICATE_TEXT_SHARE = "near_duplicate_text_share";
   public static final String FAST_REPOST_SHARE = "fast_repost_share";
   public static final String MAX_POSTS_PER_MINUTE = "max_posts_per_minute";
 
@@ -87,6 +91,7 @@ public final class AccountFeatures {
     feature(FOLLOWERS_FRIENDS_RATIO, "followers / max(friends, 1)", "ratio"),
     feature(SCREEN_NAME_LENGTH, "Characters in the screen name", "chars"),
     feature(SCREEN_NAME_DIGITS, "Digits in the screen name", "chars"),
+    feature(SCREEN_NAME_LIKELIHOOD, "Geometric mean probability of the screen name's character bigrams under a bigram model of all screen names in the same input (add-one smoothed); low for random strings", "probability"),
     feature(DISPLAY_NAME_LENGTH, "Characters in the display name", "chars"),
     feature(DISPLAY_NAME_DIGITS, "Digits in the display name", "chars"),
     feature(DESCRIPTION_LENGTH, "Characters in the description", "chars"),
@@ -101,7 +106,10 @@ public final class AccountFeatures {
     feature(DISTINCT_SOURCES, "Distinct client apps used", "count"),
     feature(HOUR_ENTROPY, "Shannon entropy of the UTC hour-of-day histogram", "bits (0..log2 24)"),
     feature(INTERPOST_CV, "Coefficient of variation of gaps between consecutive posts; null under 3 posts", "ratio"),
+    feature(INTERPOST_ENTROPY, "Shannon entropy of the gaps between consecutive posts, binned by floor(log2 seconds) into 20 bins; null under 3 posts", "bits"),
+    feature(NIGHT_SHARE, "Share of posts in the quietest 6-hour circular window of the UTC day (the account's likely local night); null under 24 posts", "fraction"),
     feature(DUPLICATE_TEXT_SHARE, "1 - distinct texts / posts, over non-repost posts", "fraction"),
+    feature(NEAR_DUPLICATE_TEXT_SHARE, "1 - distinct normalised texts / posts, over non-repost posts; normalised = lowercased letters only, URLs and mentions removed", "fraction"),
     feature(FAST_REPOST_SHARE, "Share of reposts published within 60 s of their parent (parent in archive)", "fraction"),
     feature(MAX_POSTS_PER_MINUTE, "Largest number of posts in one clock minute", "count"),
   };

@@ -27,14 +27,35 @@ class FeatureCalcTest extends SparkTestBase {
         post("p2", "a", "2024-03-01T10:00:30Z").text("hello").mentions("b").source("app"),
         post("p3", "a", "2024-03-01T10:02:00Z").repostOf("q1", "b").text("RT @b: first"),
         post("p4", "a", "2024-03-01T11:00:00Z").kind("reply", "q1", "b").text("reply"),
-        post("q1", "b", "2024-03-01T10:01:30Z").text("first"));
+        post("q1", "b", "2024-03-01T10:01:30Z").text("first"),
+        // e: no exact duplicates, but three texts that differ only in links, mentions, case, digits and punctuation
+        post("e1", "e", "2024-03-01T09:00:00Z").text("Vote now! https://t.co/abc @x"),
+        post("e2", "e", "2024-03-01T09:10:00Z").text("vote now https://t.co/def @y"),
+        post("e3", "e", "2024-03-01T09:20:00Z").text("Vote NOW 2"),
+        post("e4", "e", "2024-03-01T09:30:00Z").text("something else"));
+    posts = posts.unionByName(Fixtures.posts(spark, nightAccount()));
     Dataset<Row> accounts = spark.createDataFrame(List.of(
         Fixtures.account("a", "abc123", "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 120, 40, 600),
         Fixtures.account("c", "c", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0),
+        Fixtures.account("d", "ABC", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0),
         // an older snapshot of a: the latest one must win
         Fixtures.account("a", "old_name", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 1, 1, 1)), Accounts.SCHEMA);
     byAccount = FeatureCalc.compute(posts, accounts).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getAs(ACCOUNT_ID), r -> r));
+  }
+
+  /**
+   * n: one post at every full hour of 2024-03-02 plus two more at 12:00:10 and 12:00:20 (26 posts).
+   * Every 6-hour window holds 6 posts except those containing 12:00, so night_share = 6/26.
+   */
+  static Fixtures.PostBuilder[] nightAccount() {
+    List<Fixtures.PostBuilder> out = new java.util.ArrayList<>();
+    for (int h = 0; h < 24; h++) {
+      out.add(post("n" + h, "n", String.format("2024-03-02T%02d:00:00Z", h)).text("t" + h));
+    }
+    out.add(post("n24", "n", "2024-03-02T12:00:10Z").text("x"));
+    out.add(post("n25", "n", "2024-03-02T12:00:20Z").text("y"));
+    return out.toArray(new Fixtures.PostBuilder[0]);
   }
 
   static double f(String account, String feature) {
@@ -43,7 +64,7 @@ class FeatureCalcTest extends SparkTestBase {
 
   @Test
   void everyAccountFromPostsOrProfilesHasARow() {
-    assertThat(byAccount).containsOnlyKeys("a", "b", "c");
+    assertThat(byAccount).containsOnlyKeys("a", "b", "c", "d", "e", "n");
     assertThat(f("a", HAS_PROFILE)).isEqualTo(1.0);
     assertThat(f("a", HAS_POSTS)).isEqualTo(1.0);
     assertThat(f("b", HAS_PROFILE)).isEqualTo(0.0);
@@ -96,5 +117,63 @@ class FeatureCalcTest extends SparkTestBase {
     assertThat(byAccount.get("b").<Double>getAs(INTERPOST_CV)).isNull();
     assertThat(byAccount.get("b").<Double>getAs(FAST_REPOST_SHARE)).isNull();
     assertThat(f("b", HOUR_ENTROPY)).isEqualTo(0.0);
+  }
+
+  @Test
+  void nightShareIsTheQuietestSixHourWindow() {
+    assertThat(f("n", NIGHT_SHARE)).isCloseTo(6.0 / 26, within(1e-9));
+    assertThat(byAccount.get("a").<Double>getAs(NIGHT_SHARE)).as("4 posts are under the 24-post minimum").isNull();
+  }
+
+  @Test
+  void interpostEntropyBinsGapsByLog2Seconds() {
+    // gaps: 12 x 3,600 s (00:00..12:00), 10 s, 10 s, 3,580 s, 10 x 3,600 s: bins 11 (23 gaps) and 3 (2 gaps)
+    double p11 = 23.0 / 25;
+    double p3 = 2.0 / 25;
+    double bits = -(p11 * Math.log(p11) + p3 * Math.log(p3)) / Math.log(2);
+    assertThat(f("n", INTERPOST_ENTROPY)).isCloseTo(bits, within(1e-9));
+    // a: gaps 30, 90, 3,480 s fall in bins 4, 6, 11: three equally likely bins
+    assertThat(f("a", INTERPOST_ENTROPY)).isCloseTo(Math.log(3) / Math.log(2), within(1e-9));
+    assertThat(byAccount.get("b").<Double>getAs(INTERPOST_ENTROPY)).isNull();
+  }
+
+  @Test
+  void nearDuplicatesDifferOnlyInLinksMentionsCaseDigitsAndPunctuation() {
+    assertThat(f("e", DUPLICATE_TEXT_SHARE)).isEqualTo(0.0);
+    assertThat(f("e", NEAR_DUPLICATE_TEXT_SHARE)).isCloseTo(1 - 2.0 / 4, within(1e-9)); // "votenow" x3, "somethingelse"
+    assertThat(f("a", NEAR_DUPLICATE_TEXT_SHARE)).isCloseTo(1 - 2.0 / 3, within(1e-9));
+  }
+
+  /** Geometric mean of add-one smoothed bigram probabilities, computed here from the three latest names. */
+  @Test
+  void screenNameLikelihoodUsesABigramModelOfTheInputsNames() {
+    List<String> names = List.of("abc123", "c", "abc"); // latest snapshots of a, c, d (old_name is not used)
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    int total = 0;
+    for (String n : names) {
+      for (String g : bigrams(n)) {
+        counts.merge(g, 1, Integer::sum);
+        total++;
+      }
+    }
+    for (String[] acct : new String[][] {{"a", "abc123"}, {"c", "c"}, {"d", "abc"}}) {
+      double logSum = 0;
+      List<String> grams = bigrams(acct[1]);
+      for (String g : grams) {
+        logSum += Math.log((counts.get(g) + 1.0) / (total + 38.0 * 38.0));
+      }
+      assertThat(f(acct[0], SCREEN_NAME_LIKELIHOOD)).as(acct[1]).isCloseTo(Math.exp(logSum / grams.size()), within(1e-12));
+    }
+    assertThat(f("d", SCREEN_NAME_LIKELIHOOD)).as("abc shares all its bigrams, abc123 has four unique ones").isGreaterThan(f("a", SCREEN_NAME_LIKELIHOOD));
+    assertThat(byAccount.get("b").<Double>getAs(SCREEN_NAME_LIKELIHOOD)).isNull();
+  }
+
+  static List<String> bigrams(String name) {
+    String framed = "^" + name.toLowerCase(java.util.Locale.ROOT) + "$";
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i + 2 <= framed.length(); i++) {
+      out.add(framed.substring(i, i + 2));
+    }
+    return out;
   }
 }
