@@ -151,6 +151,9 @@ public record JobConfig(
       FlagSpec.value(BOOTSTRAP, String.valueOf(DEFAULT_BOOTSTRAP), "Bootstrap replicates for bot-share confidence intervals");
   public static final FlagSpec MIN_SUPPORT_FLAG =
       FlagSpec.value(MIN_SUPPORT, String.valueOf(DEFAULT_MIN_SUPPORT), "Slices with fewer accounts are flagged low_support");
+  public static final String CV_FOLDS = "cv-folds";
+  public static final FlagSpec CV_FOLDS_FLAG = FlagSpec.value(CV_FOLDS, String.valueOf(io.chorus.model.BotModel.CV_FOLDS),
+      "Training's inner cross-validation folds: hyper-parameter search, isotonic calibration and threshold (0: default forest, uncalibrated, threshold 0.5)");
   public static final FlagSpec SEED_FLAG = FlagSpec.value(SEED, String.valueOf(DEFAULT_SEED), "Seed for splits and bootstrap");
   /** Coordination flags; their defaults are {@link CoordinationDetector.Params#DEFAULTS}. */
   public static final List<FlagSpec> COORDINATION_FLAGS = coordinationFlags(CoordinationDetector.Params.DEFAULTS);
@@ -207,6 +210,20 @@ public record JobConfig(
         f.has(MAX_TRACE_ACCOUNTS) ? (int) f.asLong(MAX_TRACE_ACCOUNTS) : d.maxTraceAccounts(),
         f.has(TOP_EDGES) ? (int) f.asLong(TOP_EDGES) : d.topEdges(),
         traces);
+  }
+
+  /** Inner cross-validation folds of training (--cv-folds). */
+  public int cvFolds() {
+    String v = flags.getOrDefault(CV_FOLDS, String.valueOf(io.chorus.model.BotModel.CV_FOLDS));
+    try {
+      int k = Integer.parseInt(v.trim());
+      if (k >= 0) {
+        return k;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ChorusException("--" + CV_FOLDS + " must be a whole number 0 or more (got '" + v + "'). Fix: e.g. --" + CV_FOLDS + " 3.");
   }
 
   /** The same config reading from other roots (a pipeline's later stages read its output). */

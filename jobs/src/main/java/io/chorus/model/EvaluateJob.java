@@ -28,7 +28,7 @@ public final class EvaluateJob {
     Dataset<Row> labeled = BotModel.labeled(features, labels).cache();
     Map<String, Object> m;
     if (folds >= 2) {
-      m = Stages.step(spark, "evaluate", folds + "-fold cross-validation", () -> Evaluation.crossValidate(labeled, folds, cfg.seed()));
+      m = Stages.step(spark, "evaluate", folds + "-fold cross-validation", () -> Evaluation.crossValidate(labeled, folds, cfg.seed(), cfg.cvFolds()));
     } else {
       ModelMetadata md = ModelMetadata.read(spark, cfg.model());
       var model = ScoreJob.load(spark, cfg.model());

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -17,7 +18,6 @@ import io.chorus.schema.AccountScores;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -27,6 +27,8 @@ import org.apache.spark.sql.Row;
 public final class Evaluation {
   /** Bins of the expected calibration error. */
   public static final int ECE_BINS = 10;
+  /** Optional boolean column: when present, the flag decision per row (thresholds differ per fold). */
+  static final String FLAG = "_flag";
 
   private Evaluation() {}
 
@@ -37,10 +39,10 @@ public final class Evaluation {
   public static Map<String, Object> metrics(Dataset<Row> scored, double threshold) {
     Column y = col(BotModel.LABEL);
     Column p = col(AccountScores.BOT_PROBABILITY);
-    Column flagged = p.geq(threshold);
+    Column flagged = java.util.Arrays.asList(scored.columns()).contains(FLAG) ? col(FLAG) : p.geq(threshold);
     Row c = scored.agg(
         sum(when(y.equalTo(1.0).and(flagged), 1L).otherwise(0L)), sum(when(y.equalTo(0.0).and(flagged), 1L).otherwise(0L)),
-        sum(when(y.equalTo(1.0).and(p.lt(threshold)), 1L).otherwise(0L)), sum(when(y.equalTo(0.0).and(p.lt(threshold)), 1L).otherwise(0L)),
+        sum(when(y.equalTo(1.0).and(not(flagged)), 1L).otherwise(0L)), sum(when(y.equalTo(0.0).and(not(flagged)), 1L).otherwise(0L)),
         avg(p.minus(y).multiply(p.minus(y)))).first();
     long tp = c.getLong(0);
     long fp = c.getLong(1);
@@ -54,7 +56,7 @@ public final class Evaluation {
     for (Row b : bins) {
       ece += b.getLong(1) / (double) n * Math.abs(b.getDouble(2) - b.getDouble(3));
     }
-    BinaryClassificationEvaluator e = new BinaryClassificationEvaluator().setLabelCol(BotModel.LABEL).setRawPredictionCol(BotModel.PROBABILITY);
+    BinaryClassificationEvaluator e = new BinaryClassificationEvaluator().setLabelCol(BotModel.LABEL).setRawPredictionCol(AccountScores.BOT_PROBABILITY);
     double precision = tp + fp == 0 ? 0 : tp / (double) (tp + fp);
     double recall = tp + fn == 0 ? 0 : tp / (double) (tp + fn);
     Map<String, Object> m = new LinkedHashMap<>();
@@ -74,22 +76,32 @@ public final class Evaluation {
   }
 
   /**
-   * K-fold cross-validation: folds by a hash of the account id, a model fitted on the other folds
-   * scores each fold, and the metrics are computed on the pooled out-of-fold predictions.
+   * K-fold cross-validation: folds by a hash of the account id; on the other folds the full
+   * training procedure runs (inner grid search, calibration and threshold, see BotModel.fit) and
+   * the fitted model scores the fold at its own threshold. Metrics are computed on the pooled
+   * out-of-fold predictions; "threshold" lists the per-fold thresholds.
    */
-  public static Map<String, Object> crossValidate(Dataset<Row> labeled, int folds, long seed) {
+  public static Map<String, Object> crossValidate(Dataset<Row> labeled, int folds, long seed, int innerFolds) {
     Dataset<Row> withFold = labeled.withColumn("_cv", pmod(xxhash64(col(AccountFeatures.ACCOUNT_ID), lit(seed + 1)), lit(folds))).cache();
     Dataset<Row> pooled = null;
+    List<Double> thresholds = new java.util.ArrayList<>();
+    List<Map<String, String>> chosen = new java.util.ArrayList<>();
     for (int k = 0; k < folds; k++) {
-      PipelineModel m = BotModel.pipeline(seed).fit(withFold.filter(col("_cv").notEqual(k)));
-      Dataset<Row> scored = BotModel.withProbability(m, withFold.filter(col("_cv").equalTo(k)))
-          .select(col(AccountFeatures.ACCOUNT_ID), col(BotModel.LABEL), col(BotModel.PROBABILITY), col(AccountScores.BOT_PROBABILITY));
+      BotModel.Fitted f = BotModel.fit(withFold.filter(col("_cv").notEqual(k)).drop("_cv"), seed, innerFolds);
+      thresholds.add(f.threshold());
+      chosen.add(f.chosen().params());
+      Dataset<Row> scored = BotModel.withProbability(f.model(), withFold.filter(col("_cv").equalTo(k)))
+          .select(col(AccountFeatures.ACCOUNT_ID), col(BotModel.LABEL), col(AccountScores.BOT_PROBABILITY),
+              col(AccountScores.BOT_PROBABILITY).geq(f.threshold()).as(FLAG));
       pooled = pooled == null ? scored : pooled.unionByName(scored);
     }
     Dataset<Row> all = pooled.localCheckpoint();
     withFold.unpersist();
-    Map<String, Object> m = metrics(all, BotModel.THRESHOLD);
+    Map<String, Object> m = metrics(all, Double.NaN);
+    m.put("threshold", thresholds);
+    m.put("chosen_per_fold", chosen);
     m.put("folds", folds);
+    m.put("inner_folds", innerFolds);
     return m;
   }
 }

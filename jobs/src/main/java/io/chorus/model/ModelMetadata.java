@@ -14,6 +14,8 @@ import org.apache.spark.sql.SparkSession;
  * What a model directory records beside the PipelineModel: the features, the training set, the
  * threshold and its held-out error rates. Bot-share estimation corrects with tpr/fpr (ACC) and
  * meanScorePositive/meanScoreNegative (PACC); the counts give their sampling uncertainty.
+ * crossValidation holds the hyper-parameter grid with each point's out-of-fold ROC-AUC, the chosen
+ * point and the calibrated out-of-fold metrics; holdoutMetrics the full metrics on the held-out fold.
  */
 public record ModelMetadata(
     String modelId,
@@ -31,7 +33,9 @@ public record ModelMetadata(
     double sdScorePositive,
     double sdScoreNegative,
     double holdoutRocAuc,
-    Map<String, String> params) {
+    Map<String, String> params,
+    Map<String, Object> crossValidation,
+    Map<String, Object> holdoutMetrics) {
 
   public static final String FILE = "metadata.json";
   public static final String PIPELINE = "pipeline";

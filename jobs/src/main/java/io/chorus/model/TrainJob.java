@@ -29,7 +29,8 @@ public final class TrainJob {
     Dataset<Row> labels = Tables.read(spark, Labels.TABLE_SCHEMA, labelPaths, cfg.runDate());
     manifest.input(Labels.TABLE, labelPaths);
     Dataset<Row> labeled = Stages.step(spark, "train", "join features and labels", () -> BotModel.labeled(features, labels)).cache();
-    BotModel.Trained t = Stages.step(spark, "train", "fit random forest", () -> BotModel.train(labeled, cfg.seed()));
+    BotModel.Trained t = Stages.step(spark, "train", "fit random forest (" + cfg.cvFolds() + "-fold grid search, calibration)",
+        () -> BotModel.train(labeled, cfg.seed(), cfg.cvFolds()));
     try {
       t.model().write().overwrite().save(cfg.model() + "/" + ModelMetadata.PIPELINE);
     } catch (IOException e) {
@@ -38,7 +39,8 @@ public final class TrainJob {
     t.metadata().write(spark, cfg.model());
     labeled.unpersist();
     ModelMetadata md = t.metadata();
-    LOG.info(String.format(Locale.ROOT, "Model %s: holdout AUC %.4f, TPR %.4f, FPR %.4f", md.modelId(), md.holdoutRocAuc(), md.tpr(), md.fpr()));
+    LOG.info(String.format(Locale.ROOT, "Model %s (%s): holdout AUC %.4f, threshold %.4f, TPR %.4f, FPR %.4f", md.modelId(), md.params(),
+        md.holdoutRocAuc(), md.threshold(), md.tpr(), md.fpr()));
     manifest.put("model", md);
     timer.done(md.trainAccounts(), 1);
     return md;

@@ -70,9 +70,9 @@ class ProductionRunsTest extends SparkTestBase {
     // two, one after the other, are in the stop notes; this test checks equality, not speed.)
     long t0 = System.nanoTime();
     ChildProcesses.Running s3Running = ChildProcesses.start(s3.credentialEnv(), sparkProps(),
-        new String[] {"pipeline", "--input", in, "--output", "s3a://" + BUCKET + "/out", "--run-date", DAY, "--bootstrap", "20"});
+        new String[] {"pipeline", "--input", in, "--output", "s3a://" + BUCKET + "/out", "--run-date", DAY, "--bootstrap", "20", "--cv-folds", "0"});
     ChildProcesses.Running localRunning = ChildProcesses.start(Map.of(), sparkProps(), new String[] {"pipeline", "--input",
-        tmp.resolve("archive").toString(), "--output", tmp.resolve("out").toString(), "--run-date", DAY, "--bootstrap", "20"});
+        tmp.resolve("archive").toString(), "--output", tmp.resolve("out").toString(), "--run-date", DAY, "--bootstrap", "20", "--cv-folds", "0"});
     s3Run = s3Running.await(RUN_TIMEOUT);
     localRun = localRunning.await(RUN_TIMEOUT);
     if (localRun.exit() == 0) {
@@ -123,7 +123,7 @@ class ProductionRunsTest extends SparkTestBase {
 
   static String[] localPipeline(String runDate) {
     return new String[] {"pipeline", "--input", tmp.resolve("archive").toString(), "--output", tmp.resolve("out").toString(), "--run-date", runDate,
-        "--bootstrap", "20", "--quiet"};
+        "--bootstrap", "20", "--cv-folds", "0", "--quiet"};
   }
 
   static List<Path> manifests() throws Exception {

@@ -121,7 +121,7 @@ class StandaloneClusterIT extends SparkTestBase {
     List<String> cmd = List.of("bash", ChildProcesses.PROJECT.resolve("scripts/submit.sh").toString(),
         "--master", "spark://127.0.0.1:" + masterPort, "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.sql.shuffle.partitions=4", "--executor-memory", "1g", "--total-executor-cores", "2",
-        "--", "pipeline", "--input", archive.toString(), "--output", tmp.resolve("cluster-out").toString(), "--run-date", DAY, "--bootstrap", "20");
+        "--", "pipeline", "--input", archive.toString(), "--output", tmp.resolve("cluster-out").toString(), "--run-date", DAY, "--bootstrap", "20", "--cv-folds", "0");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("submit.log").toFile());
     pb.environment().put("CHORUS_SKIP_BUILD", "1");
     pb.environment().put("CHORUS_DRIVER_MEMORY", "2g");
@@ -144,7 +144,7 @@ class StandaloneClusterIT extends SparkTestBase {
       localOut = tmp.resolve("local-out");
       t0 = System.nanoTime();
       localRun = ChildProcesses.chorus(Map.of(), Map.of("spark.master", "local[2]", "spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4"),
-          TIMEOUT, "pipeline", "--input", archive.toString(), "--output", localOut.toString(), "--run-date", DAY, "--bootstrap", "20");
+          TIMEOUT, "pipeline", "--input", archive.toString(), "--output", localOut.toString(), "--run-date", DAY, "--bootstrap", "20", "--cv-folds", "0");
       localSeconds = (System.nanoTime() - t0) / 1e9;
     }
     System.out.printf("pipeline 800 accounts / 6000 posts: standalone cluster (2 workers x 1 core, one killed) %.1f s, local[2] %s%n",

@@ -8,6 +8,10 @@ import io.chorus.schema.AccountScores;
 import io.chorus.schema.Labels;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.regression.IsotonicRegressionModel;
 import java.util.Random;
 import org.apache.spark.ml.classification.RandomForestClassifier;
 import org.apache.spark.sql.Dataset;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class BotModelTest extends SparkTestBase {
   static Dataset<Row> features;
   static Dataset<Row> labels;
+  static BotModel.Trained trained;
 
   /** Bots: young, default profile, high posting rate, many reposts; humans: the opposite. Some features missing. */
   static Row featureRow(String id, boolean bot, Random rnd) {
@@ -57,6 +62,7 @@ class BotModelTest extends SparkTestBase {
     }
     features = spark.createDataFrame(f, AccountFeatures.SCHEMA);
     labels = spark.createDataFrame(l, Labels.SCHEMA);
+    trained = BotModel.train(BotModel.labeled(features, labels), 11);
   }
 
   @Test
@@ -70,7 +76,7 @@ class BotModelTest extends SparkTestBase {
 
   @Test
   void separatesTheBotClusterFromTheHumanCluster() {
-    BotModel.Trained t = BotModel.train(BotModel.labeled(features, labels), 11);
+    BotModel.Trained t = trained;
     ModelMetadata md = t.metadata();
     assertThat(md.holdoutRocAuc()).isGreaterThan(0.99);
     assertThat(md.tpr()).isGreaterThan(0.95);
@@ -92,8 +98,72 @@ class BotModelTest extends SparkTestBase {
     v[1] = "twitter";
     set(v, AccountFeatures.HAS_PROFILE, 0.0);
     set(v, AccountFeatures.HAS_POSTS, 0.0);
-    BotModel.Trained t = BotModel.train(BotModel.labeled(features, labels), 11);
+    BotModel.Trained t = trained;
     Row r = BotModel.score(t.model(), t.metadata(), spark.createDataFrame(List.of(RowFactory.create(v)), AccountFeatures.SCHEMA)).first();
     assertThat(r.<Double>getAs(AccountScores.BOT_PROBABILITY)).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  void gridSearchAndCalibrationAreRecordedAndSavedWithTheModel() throws Exception {
+    BotModel.Trained t = trained;
+    ModelMetadata md = t.metadata();
+    assertThat(md.params()).containsEntry("calibration", "isotonic");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> grid = (List<Map<String, Object>>) md.crossValidation().get("grid");
+    assertThat(grid).hasSize(BotModel.GRID.size());
+    double best = grid.stream().mapToDouble(g -> (double) g.get("oof_roc_auc")).max().orElseThrow();
+    @SuppressWarnings("unchecked")
+    Map<String, String> chosen = (Map<String, String>) md.crossValidation().get("chosen");
+    assertThat(grid.stream().filter(g -> (double) g.get("oof_roc_auc") >= best - 1e-9).findFirst().orElseThrow().get("max_depth"))
+        .as("the first grid point with the best out-of-fold AUC is chosen").isEqualTo(chosen.get("max_depth"));
+    assertThat(md.threshold()).isBetween(0.0, 1.0);
+    Transformer[] stages = t.model().stages();
+    assertThat(stages[stages.length - 1]).isInstanceOf(IsotonicRegressionModel.class);
+    // saved and loaded, the model scores exactly as before
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("chorus-model");
+    t.model().write().overwrite().save(dir.resolve("pipeline").toString());
+    PipelineModel loaded = PipelineModel.load(dir.resolve("pipeline").toString());
+    List<Row> before = BotModel.score(t.model(), md, features).orderBy("account_id").collectAsList();
+    List<Row> after = BotModel.score(loaded, md, features).orderBy("account_id").collectAsList();
+    assertThat(after).isEqualTo(before);
+  }
+
+  /**
+   * Overlapping classes, 20% bots, bot probability rising with one feature. The class-weighted
+   * forest's raw scores behave as if half the accounts were bots; isotonic calibration on
+   * out-of-fold scores brings the mean probability back to the real share.
+   */
+  @Test
+  void calibrationUndoesTheClassWeighting() {
+    Random rnd = new Random(5);
+    List<Row> f = new ArrayList<>();
+    List<Row> l = new ArrayList<>();
+    for (int i = 0; i < 1500; i++) {
+      double x = rnd.nextDouble();
+      boolean bot = rnd.nextDouble() < 0.4 * x * x * 1.5;
+      Object[] v = new Object[AccountFeatures.SCHEMA.fields().length];
+      v[0] = "c" + i;
+      v[1] = "twitter";
+      set(v, AccountFeatures.HAS_PROFILE, 1.0);
+      set(v, AccountFeatures.HAS_POSTS, 1.0);
+      set(v, AccountFeatures.POSTS_PER_DAY, x);
+      set(v, AccountFeatures.REPOST_SHARE, rnd.nextDouble());
+      f.add(RowFactory.create(v));
+      l.add(RowFactory.create("c" + i, "twitter", bot ? Labels.BOT : Labels.HUMAN, "test"));
+    }
+    Dataset<Row> feats = spark.createDataFrame(f, AccountFeatures.SCHEMA);
+    Dataset<Row> labeled = BotModel.labeled(feats, spark.createDataFrame(l, Labels.SCHEMA));
+    double share = labeled.agg(org.apache.spark.sql.functions.avg(BotModel.LABEL)).first().getDouble(0);
+    BotModel.Fitted calibrated = BotModel.fit(labeled, 3, 3);
+    BotModel.Fitted raw = BotModel.fit(labeled, 3, 0);
+    double meanCalibrated = meanScore(calibrated.model(), feats);
+    double meanRaw = meanScore(raw.model(), feats);
+    assertThat(share).isBetween(0.15, 0.25);
+    assertThat(Math.abs(meanCalibrated - share)).as("calibrated mean %s vs share %s", meanCalibrated, share).isLessThan(0.03);
+    assertThat(meanRaw - share).as("raw class-weighted mean %s vs share %s", meanRaw, share).isGreaterThan(0.1);
+  }
+
+  static double meanScore(PipelineModel m, Dataset<Row> feats) {
+    return BotModel.withProbability(m, feats).agg(org.apache.spark.sql.functions.avg(AccountScores.BOT_PROBABILITY)).first().getDouble(0);
   }
 }

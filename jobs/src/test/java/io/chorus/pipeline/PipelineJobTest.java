@@ -38,7 +38,9 @@ class PipelineJobTest extends SparkTestBase {
 
   static JobConfig config(String runDate) {
     return new JobConfig(List.of(tmp.resolve("archive").toString()), out.toString(), runDate, out + "/_model", List.of(), List.of(), List.of(),
-        "canonical-parquet", null, 50, 100, 42, io.chorus.coordination.CoordinationDetector.Params.DEFAULTS, Map.of());
+        "canonical-parquet", null, 50, 100, 42, io.chorus.coordination.CoordinationDetector.Params.DEFAULTS,
+        // the model's grid search and calibration are BotModelTest's and AnalystOutputsTest's subject: fixed forest here
+        Map.of(JobConfig.CV_FOLDS, "0"));
   }
 
   @BeforeAll
@@ -165,7 +167,7 @@ class PipelineJobTest extends SparkTestBase {
     Path pout = tmp.resolve("pseudonymized");
     JobConfig plain = config(DAY);
     JobConfig cfg = new JobConfig(plain.inputs(), pout.toString(), DAY, pout + "/_model", List.of(), List.of(), List.of(), plain.format(), null,
-        plain.bootstrap(), plain.minSupport(), plain.seed(), plain.coordination(), Map.of(), true);
+        plain.bootstrap(), plain.minSupport(), plain.seed(), plain.coordination(), plain.flags(), true);
     assertThatThrownBy(() -> PipelineJob.run(spark, cfg, new RunManifest("pipeline", DAY, Map.of()), Map.of()))
         .hasMessageContaining("export " + Pseudonyms.KEY_ENV);
     RunManifest m = new RunManifest("pipeline", DAY, Map.of());
