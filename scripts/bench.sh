@@ -3,6 +3,12 @@
 # archives, and on the real IRA archive when ../shared/data is present. Writes
 # bench/results/<date>.json and bench/README.md. Archives are cached in bench/cache/ (git-ignored).
 #   scripts/bench.sh [--sizes 1M,10M,30M] [--runs 3] [--heap 3g] [--shuffle-partitions 8] [--ira DIR|none] [--ira-runs 1]
+#   scripts/bench.sh classifier [--labeled DIR|none] [--accounts 4000] [--posts 60000]
+#     the classifier's evaluation: nested 5-fold CV and leave-one-dataset-out on the labeled sets,
+#     per-kind recall on generator archives; writes bench/results/classifier-<date>.json
+#   scripts/bench.sh prevalence [--shares 0.02,0.1,0.3,0.5] [--accounts 20000] [--posts 200000]
+#     bot-share estimators against the generator's truth at several true shares (prior shift);
+#     writes bench/results/prevalence-<date>.json
 # Needs only JDK 17 and Maven; DuckDB's JDBC driver comes from Maven Central (test scope).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -13,6 +19,11 @@ if [ ! -f "$CHORUS_TARGET/classpath-test.txt" ] || [ ! -d "$CHORUS_TARGET/test-c
   mvn -B -q -ntp -DskipTests package >&2
 fi
 args=("$@")
+if [ "${1:-}" = classifier ] || [ "${1:-}" = prevalence ]; then
+  # shellcheck disable=SC2046
+  exec java -Xmx2g $(chorus_jvm_flags) -Dlog4j2.configurationFile="$CHORUS_ROOT/scripts/conf/log4j2.properties" \
+    -cp "$CHORUS_TARGET/test-classes:$CHORUS_TARGET/classes:$(cat "$CHORUS_TARGET/classpath-test.txt")" io.chorus.bench.Bench "$@"
+fi
 ira="$CHORUS_ROOT/../shared/data/ira-troll-tweets"
 if [[ " $* " != *" --ira "* ]] && [ -d "$ira" ]; then args+=(--ira "$ira"); fi
 filtered=()

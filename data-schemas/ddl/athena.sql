@@ -178,9 +178,9 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/account_scores/run_date=${run_date}'
 );
 
--- bot_share (v1)
+-- bot_share (v2)
 CREATE EXTERNAL TABLE IF NOT EXISTS chorus.bot_share (
-  `slice_type` string COMMENT '[required] overall, platform, lang, day, topic, actor_group (enum)',
+  `slice_type` string COMMENT '[required] overall, platform, lang, day, topic (the --max-topics hashtags with the most accounts), actor_group (accounts reposting, quoting or replying to watchlisted actors of one actor_type), cluster (members of one coordination cluster) (enum)',
   `slice_value` string COMMENT '[required] Value of the slice (all for overall; yyyy-MM-dd for day) (text)',
   `unit` string COMMENT '[required] accounts (share of accounts) or posts (share of post volume) (enum)',
   `method` string COMMENT '[required] CC, ACC, PCC or PACC (see README: bot share estimation) (enum)',

@@ -145,9 +145,9 @@ LOCATION '${chorus.output}/account_scores'
 COMMENT 'One row per scored account.';
 ALTER TABLE chorus.account_scores RECOVER PARTITIONS;
 
--- bot_share (v1)
+-- bot_share (v2)
 CREATE TABLE IF NOT EXISTS chorus.bot_share (
-  `slice_type` STRING COMMENT '[required] overall, platform, lang, day, topic, actor_group (enum)',
+  `slice_type` STRING COMMENT '[required] overall, platform, lang, day, topic (the --max-topics hashtags with the most accounts), actor_group (accounts reposting, quoting or replying to watchlisted actors of one actor_type), cluster (members of one coordination cluster) (enum)',
   `slice_value` STRING COMMENT '[required] Value of the slice (all for overall; yyyy-MM-dd for day) (text)',
   `unit` STRING COMMENT '[required] accounts (share of accounts) or posts (share of post volume) (enum)',
   `method` STRING COMMENT '[required] CC, ACC, PCC or PACC (see README: bot share estimation) (enum)',

@@ -154,9 +154,9 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'account_scores', 'ADD');
 
--- bot_share (v1)
+-- bot_share (v2)
 CREATE TABLE IF NOT EXISTS hive.chorus.bot_share (
-  "slice_type" varchar COMMENT '[required] overall, platform, lang, day, topic, actor_group (enum)',
+  "slice_type" varchar COMMENT '[required] overall, platform, lang, day, topic (the --max-topics hashtags with the most accounts), actor_group (accounts reposting, quoting or replying to watchlisted actors of one actor_type), cluster (members of one coordination cluster) (enum)',
   "slice_value" varchar COMMENT '[required] Value of the slice (all for overall; yyyy-MM-dd for day) (text)',
   "unit" varchar COMMENT '[required] accounts (share of accounts) or posts (share of post volume) (enum)',
   "method" varchar COMMENT '[required] CC, ACC, PCC or PACC (see README: bot share estimation) (enum)',

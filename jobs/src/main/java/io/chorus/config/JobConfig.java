@@ -152,6 +152,9 @@ public record JobConfig(
   public static final FlagSpec MIN_SUPPORT_FLAG =
       FlagSpec.value(MIN_SUPPORT, String.valueOf(DEFAULT_MIN_SUPPORT), "Slices with fewer accounts are flagged low_support");
   public static final String CV_FOLDS = "cv-folds";
+  public static final String MAX_TOPICS = "max-topics";
+  public static final FlagSpec MAX_TOPICS_FLAG = FlagSpec.value(MAX_TOPICS, String.valueOf(io.chorus.estimate.BotShareEstimator.DEFAULT_MAX_TOPICS),
+      "bot_share topic slices: only the hashtags used by the most accounts");
   public static final FlagSpec CV_FOLDS_FLAG = FlagSpec.value(CV_FOLDS, String.valueOf(io.chorus.model.BotModel.CV_FOLDS),
       "Training's inner cross-validation folds: hyper-parameter search, isotonic calibration and threshold (0: default forest, uncalibrated, threshold 0.5)");
   public static final FlagSpec SEED_FLAG = FlagSpec.value(SEED, String.valueOf(DEFAULT_SEED), "Seed for splits and bootstrap");
@@ -212,9 +215,13 @@ public record JobConfig(
         traces);
   }
 
-  /** Inner cross-validation folds of training (--cv-folds). */
-  public int cvFolds() {
-    String v = flags.getOrDefault(CV_FOLDS, String.valueOf(io.chorus.model.BotModel.CV_FOLDS));
+  /** Topic slices of bot_share (--max-topics). */
+  public int maxTopics() {
+    return nonNegative(MAX_TOPICS, String.valueOf(io.chorus.estimate.BotShareEstimator.DEFAULT_MAX_TOPICS));
+  }
+
+  int nonNegative(String flag, String dflt) {
+    String v = flags.getOrDefault(flag, dflt);
     try {
       int k = Integer.parseInt(v.trim());
       if (k >= 0) {
@@ -223,7 +230,12 @@ public record JobConfig(
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new ChorusException("--" + CV_FOLDS + " must be a whole number 0 or more (got '" + v + "'). Fix: e.g. --" + CV_FOLDS + " 3.");
+    throw new ChorusException("--" + flag + " must be a whole number 0 or more (got '" + v + "'). Fix: e.g. --" + flag + " " + dflt + ".");
+  }
+
+  /** Inner cross-validation folds of training (--cv-folds). */
+  public int cvFolds() {
+    return nonNegative(CV_FOLDS, String.valueOf(io.chorus.model.BotModel.CV_FOLDS));
   }
 
   /** The same config reading from other roots (a pipeline's later stages read its output). */

@@ -60,6 +60,8 @@ public final class BotShareEstimator {
   static final double MIN_SEPARATION = 0.05;
   static final double[] POISSON1_CDF = {0.367879, 0.735759, 0.919699, 0.981012, 0.996340, 0.999406, 0.999917, 0.999990};
 
+  /** Topic slices kept by default: the hashtags with the most accounts. */
+  public static final int DEFAULT_MAX_TOPICS = 500;
   static final String ST = BotShare.SLICE_TYPE;
   static final String SV = BotShare.SLICE_VALUE;
   static final String N = "_n";
@@ -80,20 +82,67 @@ public final class BotShareEstimator {
    * cover every scored account (posts may be 0); lang, day and topic cover the accounts posting there.
    */
   public static Dataset<Row> memberships(Dataset<Row> scores, Dataset<Row> posts) {
+    return memberships(scores, posts, DEFAULT_MAX_TOPICS);
+  }
+
+  /**
+   * As above, with topic slices limited to the {@code maxTopics} hashtags used by the most accounts
+   * (ties by name): an archive with hundreds of thousands of hashtags would otherwise write a row
+   * set per hashtag, nearly all of them low-support.
+   */
+  public static Dataset<Row> memberships(Dataset<Row> scores, Dataset<Row> posts, int maxTopics) {
     Dataset<Row> perAccount = posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as(N));
     Dataset<Row> all = scores.select(AccountScores.PLATFORM, AccountScores.ACCOUNT_ID)
         .join(perAccount, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
         .withColumn(N, coalesce(col(N), lit(0L)));
     Dataset<Row> overall = all.select(lit("overall").as(ST), lit("all").as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
     Dataset<Row> platform = all.select(lit("platform").as(ST), col(Posts.PLATFORM).as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
+    Dataset<Row> topicPosts = posts.filter(size(col(Posts.HASHTAGS)).gt(0))
+        .select(lit("topic").as(ST), explode(org.apache.spark.sql.functions.array_distinct(col(Posts.HASHTAGS))).as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID));
     Dataset<Row> sliced =
         posts.select(lit("lang").as(ST), coalesce(col(Posts.LANG), lit("und")).as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID))
             .unionByName(posts.select(lit("day").as(ST), to_date(col(Posts.CREATED_AT)).cast("string").as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID)))
-            .unionByName(posts.filter(size(col(Posts.HASHTAGS)).gt(0))
-                .select(lit("topic").as(ST), explode(org.apache.spark.sql.functions.array_distinct(col(Posts.HASHTAGS))).as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID)))
+            .unionByName(topicPosts.join(topTopics(topicPosts, maxTopics), SV))
             .groupBy(ST, SV, Posts.PLATFORM, Posts.ACCOUNT_ID)
             .agg(count(lit(1)).as(N));
     return overall.unionByName(platform).unionByName(sliced);
+  }
+
+  /** The {@code maxTopics} hashtags with the most distinct accounts: a bounded one-column table. */
+  static Dataset<Row> topTopics(Dataset<Row> topicPosts, int maxTopics) {
+    return topicPosts.groupBy(SV).agg(org.apache.spark.sql.functions.count_distinct(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID)).as("_accts"))
+        .orderBy(col("_accts").desc(), col(SV))
+        .limit(maxTopics)
+        .select(SV);
+  }
+
+  /**
+   * actor_group slices: per actor_type of the resolved watchlist (account_id, platform,
+   * actor_type), the accounts that repost, quote or reply to an actor of that type, with their
+   * number of such posts. "What share of the accounts amplifying embassies are bots?"
+   */
+  public static Dataset<Row> actorGroupMemberships(Dataset<Row> posts, Dataset<Row> resolvedWatchlist) {
+    Dataset<Row> actors = resolvedWatchlist.select(
+        col(Posts.PLATFORM).as("_wp"), col(Posts.ACCOUNT_ID).as("_wa"), col(io.chorus.schema.Watchlist.ACTOR_TYPE).as(SV));
+    return posts
+        .filter(col(Posts.KIND).isin(Posts.KIND_REPOST, Posts.KIND_QUOTE, Posts.KIND_REPLY).and(col(Posts.PARENT_ACCOUNT_ID).isNotNull()))
+        .join(org.apache.spark.sql.functions.broadcast(actors),
+            col(Posts.PLATFORM).equalTo(col("_wp")).and(col(Posts.PARENT_ACCOUNT_ID).equalTo(col("_wa"))))
+        .filter(col(Posts.ACCOUNT_ID).notEqual(col(Posts.PARENT_ACCOUNT_ID)))
+        .groupBy(col(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID))
+        .agg(count(lit(1)).as(N))
+        .select(lit("actor_group").as(ST), col(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
+  }
+
+  /** cluster slices: the members of each coordination cluster, with all their posts. */
+  public static Dataset<Row> clusterMemberships(Dataset<Row> posts, Dataset<Row> clusters) {
+    Dataset<Row> perAccount = posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as(N));
+    return clusters
+        .select(lit("cluster").as(ST), col(io.chorus.schema.Coordination.CLUSTER_ID).cast("string").as(SV),
+            col(io.chorus.schema.Coordination.PLATFORM).as(Posts.PLATFORM), col(io.chorus.schema.Coordination.ACCOUNT_ID).as(Posts.ACCOUNT_ID))
+        .join(perAccount, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
+        .withColumn(N, coalesce(col(N), lit(0L)))
+        .select(col(ST), col(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
   }
 
   /** Poisson(1) weight from a uniform in [0, 1). */
@@ -140,13 +189,26 @@ public final class BotShareEstimator {
     return least(greatest(x, lit(0.0)), lit(1.0));
   }
 
-  /** The bot_share rows (without run_date). */
+  /** The bot_share rows (without run_date) for the standard slices. */
   public static Dataset<Row> estimate(Dataset<Row> scores, Dataset<Row> posts, Rates rates, int replicates, long seed, long minSupport) {
+    return estimate(scores, posts, null, rates, replicates, seed, minSupport, DEFAULT_MAX_TOPICS);
+  }
+
+  /**
+   * The bot_share rows (without run_date); {@code extraMemberships} (slice_type, slice_value,
+   * platform, account_id, _n), when not null, adds slices such as actor_group and cluster.
+   */
+  public static Dataset<Row> estimate(Dataset<Row> scores, Dataset<Row> posts, Dataset<Row> extraMemberships, Rates rates, int replicates,
+      long seed, long minSupport, int maxTopics) {
     SparkSession spark = scores.sparkSession();
     Dataset<Row> s = scores.select(
         col(AccountScores.PLATFORM), col(AccountScores.ACCOUNT_ID),
         col(AccountScores.BOT_PROBABILITY).as("_p"), col(AccountScores.IS_LIKELY_BOT).cast("double").as("_y"));
-    Dataset<Row> m = memberships(scores, posts).join(s, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID});
+    Dataset<Row> slices = memberships(scores, posts, maxTopics);
+    if (extraMemberships != null) {
+      slices = slices.unionByName(extraMemberships);
+    }
+    Dataset<Row> m = slices.join(s, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID});
     Column key = xxhash64(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID));
     Dataset<Row> weighted = m
         .withColumn(B, explode(sequence(lit(-1), lit(replicates - 1))))

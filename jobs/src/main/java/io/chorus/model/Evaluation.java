@@ -72,7 +72,51 @@ public final class Evaluation {
     m.put("brier", c.getDouble(4));
     m.put("ece", ece);
     m.put("confusion", Map.of("tp", tp, "fp", fp, "fn", fn, "tn", tn));
+    double[][] ci = confusionBootstrap(tp, fp, fn, tn, 2000, 17);
+    m.put("accuracy_ci95", List.of(ci[0][0], ci[0][1]));
+    m.put("f1_ci95", List.of(ci[1][0], ci[1][1]));
     return m;
+  }
+
+  /**
+   * 95% percentile intervals of accuracy and bot-class F1 from a bootstrap of the accounts. Both
+   * depend on the confusion counts only, so resampling accounts is resampling a multinomial over
+   * (tp, fp, fn, tn); drawn here with a seeded generator, by inverse CDF per account.
+   */
+  static double[][] confusionBootstrap(long tp, long fp, long fn, long tn, int replicates, long seed) {
+    long n = tp + fp + fn + tn;
+    if (n == 0) {
+      return new double[][] {{Double.NaN, Double.NaN}, {Double.NaN, Double.NaN}};
+    }
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+    double[] acc = new double[replicates];
+    double[] f1 = new double[replicates];
+    double c1 = tp / (double) n;
+    double c2 = c1 + fp / (double) n;
+    double c3 = c2 + fn / (double) n;
+    for (int b = 0; b < replicates; b++) {
+      long btp = 0;
+      long bfp = 0;
+      long bfn = 0;
+      for (long i = 0; i < n; i++) {
+        double u = rnd.nextDouble();
+        if (u < c1) {
+          btp++;
+        } else if (u < c2) {
+          bfp++;
+        } else if (u < c3) {
+          bfn++;
+        }
+      }
+      long btn = n - btp - bfp - bfn;
+      acc[b] = (btp + btn) / (double) n;
+      f1[b] = btp == 0 ? 0 : 2.0 * btp / (2.0 * btp + bfp + bfn);
+    }
+    java.util.Arrays.sort(acc);
+    java.util.Arrays.sort(f1);
+    int lo = (int) Math.floor(0.025 * (replicates - 1));
+    int hi = (int) Math.ceil(0.975 * (replicates - 1));
+    return new double[][] {{acc[lo], acc[hi]}, {f1[lo], f1[hi]}};
   }
 
   /**

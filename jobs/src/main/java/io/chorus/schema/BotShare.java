@@ -12,7 +12,7 @@ import org.apache.spark.sql.types.StructType;
 /** Bot prevalence per slice, unit and method, with bootstrap intervals. */
 public final class BotShare {
   public static final String TABLE = "bot_share";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final String SLICE_TYPE = "slice_type";
   public static final String SLICE_VALUE = "slice_value";
@@ -31,7 +31,7 @@ public final class BotShare {
 
   public static final StructType SCHEMA =
       Fields.struct(
-          required(SLICE_TYPE, StringType, "overall, platform, lang, day, topic, actor_group", "enum"),
+          required(SLICE_TYPE, StringType, "overall, platform, lang, day, topic (the --max-topics hashtags with the most accounts), actor_group (accounts reposting, quoting or replying to watchlisted actors of one actor_type), cluster (members of one coordination cluster)", "enum"),
           required(SLICE_VALUE, StringType, "Value of the slice (all for overall; yyyy-MM-dd for day)", "text"),
           required(UNIT, StringType, "accounts (share of accounts) or posts (share of post volume)", "enum"),
           required(METHOD, StringType, "CC, ACC, PCC or PACC (see README: bot share estimation)", "enum"),

@@ -43,6 +43,14 @@ public final class Bench {
       BareScan.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("prevalence")) {
+      PrevalenceEval.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("classifier")) {
+      ClassifierEval.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     Options o = parse(args);
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("date", LocalDate.now().toString());
@@ -212,6 +220,16 @@ public final class Bench {
     r.put("ratio_features_to_duckdb", features / median(duckFeatures));
     r.put("ratio_pipeline_to_bare_scan", median(pipeline) / median(scan));
     return r;
+  }
+
+  /** Writes bench/results/&lt;prefix&gt;-&lt;date&gt;.json. */
+  static void writeResult(String prefix, Map<String, Object> report) throws Exception {
+    Path results = Path.of("bench/results");
+    Files.createDirectories(results);
+    Path f = results.resolve(prefix + "-" + LocalDate.now() + ".json");
+    new com.fasterxml.jackson.databind.ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+        .writeValue(f.toFile(), report);
+    System.err.println(prefix + " | wrote " + f);
   }
 
   static void write(Options o, Map<String, Object> report) throws Exception {

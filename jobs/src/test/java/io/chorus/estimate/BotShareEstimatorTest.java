@@ -80,4 +80,59 @@ class BotShareEstimatorTest extends SparkTestBase {
     assertThat(day.<Double>getAs(BotShare.ESTIMATE)).isEqualTo(1.0);
     assertThat(day.<Long>getAs(BotShare.N_ACCOUNTS)).isEqualTo(1L);
   }
+
+  /**
+   * acc0 and acc1 repost the embassy e1, acc2 replies to the ministry m1 twice, acc3 reposts a
+   * non-watchlisted account; e1 reposting itself is not amplification. Cluster 7 holds acc0 and acc3.
+   */
+  @Test
+  void actorGroupAndClusterSlicesCountTheirMembers() {
+    Dataset<Row> posts = Fixtures.posts(spark,
+        post("o1", "e1", "2024-03-01T10:00:00Z").text("statement"),
+        post("o2", "m1", "2024-03-01T10:00:00Z").text("statement"),
+        post("r1", "acc0", "2024-03-01T10:01:00Z").repostOf("o1", "e1"),
+        post("r2", "acc1", "2024-03-01T10:02:00Z").repostOf("o1", "e1"),
+        post("r3", "acc2", "2024-03-01T10:03:00Z").kind("reply", "o2", "m1").text("a"),
+        post("r4", "acc2", "2024-03-01T10:04:00Z").kind("reply", "o2", "m1").text("b"),
+        post("r5", "acc3", "2024-03-01T10:05:00Z").repostOf("x", "other"),
+        post("r6", "e1", "2024-03-01T10:06:00Z").repostOf("o1", "e1"));
+    Dataset<Row> watch = spark.createDataFrame(List.of(RowFactory.create("e1", "twitter", "embassy"), RowFactory.create("m1", "twitter", "ministry")),
+        new org.apache.spark.sql.types.StructType().add("account_id", "string").add("platform", "string").add("actor_type", "string"));
+    Dataset<Row> clusters = spark.createDataFrame(List.of(RowFactory.create(7L, "acc0", "twitter"), RowFactory.create(7L, "acc3", "twitter")),
+        new org.apache.spark.sql.types.StructType().add("cluster_id", "long").add("account_id", "string").add("platform", "string"));
+    Dataset<Row> extra = BotShareEstimator.actorGroupMemberships(posts, watch).unionByName(BotShareEstimator.clusterMemberships(posts, clusters));
+    // acc0 and acc3 are flagged bots (the first two of scores(...) are acc0, acc1; make acc0 and acc3 bots explicitly)
+    List<Row> rows = new ArrayList<>();
+    for (String[] a : new String[][] {{"acc0", "1"}, {"acc1", "0"}, {"acc2", "0"}, {"acc3", "1"}, {"e1", "0"}, {"m1", "0"}}) {
+      boolean bot = a[1].equals("1");
+      rows.add(RowFactory.create(a[0], "twitter", bot ? 0.9 : 0.1, bot, "m"));
+    }
+    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
+    Dataset<Row> share = BotShareEstimator.estimate(spark.createDataFrame(rows, AccountScores.SCHEMA), posts, extra, rates, 10, 7, 1, 100)
+        .filter("method = 'CC'").cache();
+    java.util.function.BiFunction<String, String, Row> slice = (type, unit) ->
+        share.filter("slice_type = '" + type.split("=")[0] + "' and slice_value = '" + type.split("=")[1] + "' and unit = '" + unit + "'").first();
+    Row embassy = slice.apply("actor_group=embassy", "accounts");
+    assertThat(embassy.<Long>getAs(BotShare.N_ACCOUNTS)).isEqualTo(2L); // acc0, acc1 (not e1 itself)
+    assertThat(embassy.<Double>getAs(BotShare.ESTIMATE)).isCloseTo(0.5, within(1e-12));
+    Row ministry = slice.apply("actor_group=ministry", "posts");
+    assertThat(ministry.<Long>getAs(BotShare.N_POSTS)).isEqualTo(2L);
+    assertThat(ministry.<Double>getAs(BotShare.ESTIMATE)).isEqualTo(0.0);
+    Row cluster = slice.apply("cluster=7", "accounts");
+    assertThat(cluster.<Long>getAs(BotShare.N_ACCOUNTS)).isEqualTo(2L);
+    assertThat(cluster.<Double>getAs(BotShare.ESTIMATE)).isCloseTo(1.0, within(1e-12));
+    assertThat(share.filter("slice_type = 'actor_group'").select("slice_value").distinct().count()).isEqualTo(2L);
+  }
+
+  /** Three hashtags used by 3, 2 and 1 accounts: with a cap of 2 only the two most used become slices. */
+  @Test
+  void topicSlicesAreCappedToTheMostUsedHashtags() {
+    Dataset<Row> posts = Fixtures.posts(spark,
+        post("p1", "acc0", "2024-03-01T10:00:00Z").hashtags("big", "mid", "small"),
+        post("p2", "acc1", "2024-03-01T10:00:00Z").hashtags("big", "mid"),
+        post("p3", "acc2", "2024-03-01T10:00:00Z").hashtags("big"));
+    List<String> topics = BotShareEstimator.memberships(scores(3, 1, 0.9, 0.1), posts, 2).filter("slice_type = 'topic'")
+        .select("slice_value").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertThat(topics).containsExactlyInAnyOrder("big", "mid");
+  }
 }

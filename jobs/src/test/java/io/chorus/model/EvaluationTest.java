@@ -52,4 +52,18 @@ class EvaluationTest extends SparkTestBase {
         + 2 * Math.abs(0.125 - 0) + 1 * Math.abs(0.05 - 0)) / 8;
     assertThat((double) m.get("ece")).isCloseTo(ece, within(1e-12));
   }
+
+  /** Accuracy 0.8 on 1,000 accounts: the binomial interval is 0.8 +- 1.96 sqrt(0.8 x 0.2 / 1000) = +- 0.0248. */
+  @Test
+  void bootstrapIntervalsMatchTheBinomialWidth() {
+    double[][] ci = Evaluation.confusionBootstrap(500, 100, 100, 300, 2000, 17);
+    double half = 1.96 * Math.sqrt(0.8 * 0.2 / 1000);
+    assertThat(ci[0][0]).isCloseTo(0.8 - half, within(0.004));
+    assertThat(ci[0][1]).isCloseTo(0.8 + half, within(0.004));
+    double f1 = 2.0 * 500 / (2 * 500 + 100 + 100);
+    assertThat(f1).isBetween(ci[1][0], ci[1][1]);
+    assertThat(ci[1][1] - ci[1][0]).isBetween(0.02, 0.06);
+    double[][] small = Evaluation.confusionBootstrap(2, 1, 1, 4, 2000, 17);
+    assertThat(small[1][1] - small[1][0]).as("8 accounts: a wide interval").isGreaterThan(0.4);
+  }
 }
