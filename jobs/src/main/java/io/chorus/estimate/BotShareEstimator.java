@@ -91,7 +91,7 @@ public final class BotShareEstimator {
    * set per hashtag, nearly all of them low-support.
    */
   public static Dataset<Row> memberships(Dataset<Row> scores, Dataset<Row> posts, int maxTopics) {
-    Dataset<Row> perAccount = posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as(N));
+    Dataset<Row> perAccount = postsPerAccount(posts);
     Dataset<Row> all = scores.select(AccountScores.PLATFORM, AccountScores.ACCOUNT_ID)
         .join(perAccount, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
         .withColumn(N, coalesce(col(N), lit(0L)));
@@ -106,6 +106,11 @@ public final class BotShareEstimator {
             .groupBy(ST, SV, Posts.PLATFORM, Posts.ACCOUNT_ID)
             .agg(count(lit(1)).as(N));
     return overall.unionByName(platform).unionByName(sliced);
+  }
+
+  /** (platform, account_id, _n): each posting account's number of posts. */
+  static Dataset<Row> postsPerAccount(Dataset<Row> posts) {
+    return posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as(N));
   }
 
   /** The {@code maxTopics} hashtags with the most distinct accounts: a bounded one-column table. */
@@ -136,7 +141,7 @@ public final class BotShareEstimator {
 
   /** cluster slices: the members of each coordination cluster, with all their posts. */
   public static Dataset<Row> clusterMemberships(Dataset<Row> posts, Dataset<Row> clusters) {
-    Dataset<Row> perAccount = posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as(N));
+    Dataset<Row> perAccount = postsPerAccount(posts);
     return clusters
         .select(lit("cluster").as(ST), col(io.chorus.schema.Coordination.CLUSTER_ID).cast("string").as(SV),
             col(io.chorus.schema.Coordination.PLATFORM).as(Posts.PLATFORM), col(io.chorus.schema.Coordination.ACCOUNT_ID).as(Posts.ACCOUNT_ID))

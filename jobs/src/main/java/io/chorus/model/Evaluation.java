@@ -27,7 +27,6 @@ import org.apache.spark.sql.Row;
 public final class Evaluation {
   /** Bins of the expected calibration error. */
   public static final int ECE_BINS = 10;
-  /** Optional boolean column: when present, the flag decision per row (thresholds differ per fold). */
   static final String FLAG = "_flag";
 
   private Evaluation() {}
@@ -37,9 +36,13 @@ public final class Evaluation {
    * score; expected calibration error over {@link #ECE_BINS} equal-width bins; the confusion matrix.
    */
   public static Map<String, Object> metrics(Dataset<Row> scored, double threshold) {
+    return metrics(scored, col(AccountScores.BOT_PROBABILITY).geq(threshold), threshold);
+  }
+
+  /** As above with the flag decision given per row (cross-validation: each fold has its own threshold). */
+  static Map<String, Object> metrics(Dataset<Row> scored, Column flagged, Object threshold) {
     Column y = col(BotModel.LABEL);
     Column p = col(AccountScores.BOT_PROBABILITY);
-    Column flagged = java.util.Arrays.asList(scored.columns()).contains(FLAG) ? col(FLAG) : p.geq(threshold);
     Row c = scored.agg(
         sum(when(y.equalTo(1.0).and(flagged), 1L).otherwise(0L)), sum(when(y.equalTo(0.0).and(flagged), 1L).otherwise(0L)),
         sum(when(y.equalTo(1.0).and(not(flagged)), 1L).otherwise(0L)), sum(when(y.equalTo(0.0).and(not(flagged)), 1L).otherwise(0L)),
@@ -141,8 +144,7 @@ public final class Evaluation {
     }
     Dataset<Row> all = pooled.localCheckpoint();
     withFold.unpersist();
-    Map<String, Object> m = metrics(all, Double.NaN);
-    m.put("threshold", thresholds);
+    Map<String, Object> m = metrics(all, col(FLAG), thresholds);
     m.put("chosen_per_fold", chosen);
     m.put("folds", folds);
     m.put("inner_folds", innerFolds);
