@@ -298,12 +298,12 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/watchlist_influence/run_date=${run_date}'
 );
 
--- coordination_edges (v1)
+-- coordination_edges (v2)
 CREATE EXTERNAL TABLE IF NOT EXISTS chorus.coordination_edges (
   `account_a` string COMMENT '[required] First account of the pair (account_a < account_b) (id)',
   `account_b` string COMMENT '[required] Second account of the pair (id)',
   `platform` string COMMENT '[required] Platform name (name)',
-  `trace` string COMMENT '[required] co_repost, co_link, co_text or hashtag_sequence (enum)',
+  `trace` string COMMENT '[required] co_repost, co_link, co_text, hashtag_sequence or synchrony (enum)',
   `weight` double COMMENT '[required] Cosine similarity of the two accounts’ TF-IDF trace vectors (similarity 0..1)',
   `n_shared` bigint COMMENT '[required] Traces (item and time bucket) the two accounts share (count)',
   `first_seen` timestamp COMMENT '[required] Earliest activity on a shared trace (timestamp UTC)',
@@ -323,7 +323,7 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/coordination_edges/run_date=${run_date}'
 );
 
--- coordination_clusters (v1)
+-- coordination_clusters (v2)
 CREATE EXTERNAL TABLE IF NOT EXISTS chorus.coordination_clusters (
   `cluster_id` string COMMENT '[required] Connected component of the edge graph (stable for the same edges) (id)',
   `account_id` string COMMENT '[required] Member account (id)',

@@ -237,12 +237,12 @@ LOCATION '${chorus.output}/watchlist_influence'
 COMMENT 'One row per watchlisted actor per UTC day with activity.';
 ALTER TABLE chorus.watchlist_influence RECOVER PARTITIONS;
 
--- coordination_edges (v1)
+-- coordination_edges (v2)
 CREATE TABLE IF NOT EXISTS chorus.coordination_edges (
   `account_a` STRING COMMENT '[required] First account of the pair (account_a < account_b) (id)',
   `account_b` STRING COMMENT '[required] Second account of the pair (id)',
   `platform` STRING COMMENT '[required] Platform name (name)',
-  `trace` STRING COMMENT '[required] co_repost, co_link, co_text or hashtag_sequence (enum)',
+  `trace` STRING COMMENT '[required] co_repost, co_link, co_text, hashtag_sequence or synchrony (enum)',
   `weight` DOUBLE COMMENT '[required] Cosine similarity of the two accounts’ TF-IDF trace vectors (similarity 0..1)',
   `n_shared` BIGINT COMMENT '[required] Traces (item and time bucket) the two accounts share (count)',
   `first_seen` TIMESTAMP COMMENT '[required] Earliest activity on a shared trace (timestamp UTC)',
@@ -255,7 +255,7 @@ LOCATION '${chorus.output}/coordination_edges'
 COMMENT 'One row per coordinated account pair and trace type.';
 ALTER TABLE chorus.coordination_edges RECOVER PARTITIONS;
 
--- coordination_clusters (v1)
+-- coordination_clusters (v2)
 CREATE TABLE IF NOT EXISTS chorus.coordination_clusters (
   `cluster_id` STRING COMMENT '[required] Connected component of the edge graph (stable for the same edges) (id)',
   `account_id` STRING COMMENT '[required] Member account (id)',

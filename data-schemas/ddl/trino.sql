@@ -254,12 +254,12 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'watchlist_influence', 'ADD');
 
--- coordination_edges (v1)
+-- coordination_edges (v2)
 CREATE TABLE IF NOT EXISTS hive.chorus.coordination_edges (
   "account_a" varchar COMMENT '[required] First account of the pair (account_a < account_b) (id)',
   "account_b" varchar COMMENT '[required] Second account of the pair (id)',
   "platform" varchar COMMENT '[required] Platform name (name)',
-  "trace" varchar COMMENT '[required] co_repost, co_link, co_text or hashtag_sequence (enum)',
+  "trace" varchar COMMENT '[required] co_repost, co_link, co_text, hashtag_sequence or synchrony (enum)',
   "weight" double COMMENT '[required] Cosine similarity of the two accounts’ TF-IDF trace vectors (similarity 0..1)',
   "n_shared" bigint COMMENT '[required] Traces (item and time bucket) the two accounts share (count)',
   "first_seen" timestamp(3) COMMENT '[required] Earliest activity on a shared trace (timestamp UTC)',
@@ -274,7 +274,7 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'coordination_edges', 'ADD');
 
--- coordination_clusters (v1)
+-- coordination_clusters (v2)
 CREATE TABLE IF NOT EXISTS hive.chorus.coordination_clusters (
   "cluster_id" varchar COMMENT '[required] Connected component of the edge graph (stable for the same edges) (id)',
   "account_id" varchar COMMENT '[required] Member account (id)',

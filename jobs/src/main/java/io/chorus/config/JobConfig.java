@@ -68,6 +68,7 @@ public record JobConfig(
   public static final String SEED = "seed";
   public static final String TRACES = "traces";
   public static final String WINDOW_SECONDS = "window-seconds";
+  public static final String TEXT_SIMILARITY = "text-similarity";
   public static final String MIN_SHARED = "min-shared";
   public static final String MIN_SIMILARITY = "min-similarity";
   public static final String MAX_TRACE_ACCOUNTS = "max-trace-accounts";
@@ -163,12 +164,14 @@ public record JobConfig(
 
   static List<FlagSpec> coordinationFlags(CoordinationDetector.Params d) {
     return List.of(
-        FlagSpec.value(TRACES, String.join(",", d.traces()), "Coordination traces to use"),
+        FlagSpec.value(TRACES, String.join(",", d.traces()), "Coordination traces to use, of " + String.join(",", CoordinationDetector.Params.KNOWN_TRACES)),
         FlagSpec.value(WINDOW_SECONDS, String.valueOf(d.windowSeconds()), "Co-repost/co-link/co-text window from an item's first share"),
         FlagSpec.value(MIN_SHARED, String.valueOf(d.minShared()), "Traces an account pair must share to become an edge"),
         FlagSpec.value(MIN_SIMILARITY, String.valueOf(d.minSimilarity()), "Minimum TF-IDF cosine similarity of an edge"),
         FlagSpec.value(MAX_TRACE_ACCOUNTS, String.valueOf(d.maxTraceAccounts()), "Traces shared by more accounts are dropped (viral items)"),
-        FlagSpec.value(TOP_EDGES, String.valueOf(d.topEdges()), "Strongest edges kept per account and trace"));
+        FlagSpec.value(TOP_EDGES, String.valueOf(d.topEdges()), "Strongest edges kept per account and trace"),
+        FlagSpec.value(TEXT_SIMILARITY, String.valueOf(d.textSimilarity()),
+            "Co-text: word-bigram Jaccard similarity from which texts are near-duplicates (MinHash LSH); 1 keeps identical texts only"));
   }
 
   public static final FlagSpec QUIET_FLAG = FlagSpec.toggle(QUIET, "Silence Chorus's progress lines");
@@ -202,9 +205,13 @@ public record JobConfig(
     CoordinationDetector.Params d = CoordinationDetector.Params.DEFAULTS;
     List<String> traces = f.has(TRACES) ? f.list(TRACES) : d.traces();
     for (String t : traces) {
-      if (!d.traces().contains(t)) {
-        throw new ChorusException("Unknown trace '" + t + "' in --traces. Known: " + String.join(",", d.traces()) + ".");
+      if (!CoordinationDetector.Params.KNOWN_TRACES.contains(t)) {
+        throw new ChorusException("Unknown trace '" + t + "' in --traces. Known: " + String.join(",", CoordinationDetector.Params.KNOWN_TRACES) + ".");
       }
+    }
+    double textSimilarity = f.has(TEXT_SIMILARITY) ? f.asDouble(TEXT_SIMILARITY) : d.textSimilarity();
+    if (!(textSimilarity > 0 && textSimilarity <= 1)) {
+      throw new ChorusException("--text-similarity must be in (0, 1], got " + textSimilarity + ". Fix: use 0.7 (the default) or 1 for identical texts only.");
     }
     return new CoordinationDetector.Params(
         f.has(WINDOW_SECONDS) ? f.asLong(WINDOW_SECONDS) : d.windowSeconds(),
@@ -212,7 +219,8 @@ public record JobConfig(
         f.has(MIN_SIMILARITY) ? f.asDouble(MIN_SIMILARITY) : d.minSimilarity(),
         f.has(MAX_TRACE_ACCOUNTS) ? (int) f.asLong(MAX_TRACE_ACCOUNTS) : d.maxTraceAccounts(),
         f.has(TOP_EDGES) ? (int) f.asLong(TOP_EDGES) : d.topEdges(),
-        traces);
+        traces,
+        textSimilarity);
   }
 
   /** Topic slices of bot_share (--max-topics). */

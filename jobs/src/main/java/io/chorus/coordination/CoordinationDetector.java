@@ -4,6 +4,19 @@ import static io.chorus.schema.Coordination.*;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.apache.spark.sql.functions.array_union;
+import static org.apache.spark.sql.functions.array_intersect;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_min;
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
@@ -62,12 +75,34 @@ public final class CoordinationDetector {
   static final String TRACE_KEY = "trace_key";
   static final String TS = "_ts";
 
-  /** Detector settings; {@link #DEFAULTS} documents the defaults. */
-  public record Params(long windowSeconds, int minShared, double minSimilarity, int maxTraceAccounts, int topEdges, List<String> traces) {
-    public static final Params DEFAULTS = new Params(60, 3, 0.3, 500, 50, List.of(CO_REPOST, CO_LINK, CO_TEXT, HASHTAG_SEQUENCE));
+  /**
+   * Detector settings; {@link #DEFAULTS} documents the defaults.
+   *
+   * @param textSimilarity co-text: the word-bigram Jaccard similarity at or above which two texts
+   *     count as the same item (1.0 keeps identical normalised texts only)
+   */
+  public record Params(long windowSeconds, int minShared, double minSimilarity, int maxTraceAccounts, int topEdges, List<String> traces,
+      double textSimilarity) {
+    /**
+     * Synchrony is off by default: every account active in a time bin shares it, so its pairs
+     * grow with the square of the posts per bin; busy archives need a narrow window for it.
+     */
+    public static final Params DEFAULTS = new Params(60, 3, 0.3, 500, 50, List.of(CO_REPOST, CO_LINK, CO_TEXT, HASHTAG_SEQUENCE), 0.7);
+    public static final List<String> KNOWN_TRACES = List.of(CO_REPOST, CO_LINK, CO_TEXT, HASHTAG_SEQUENCE, SYNCHRONY);
     /** Normalised texts shorter than this are too generic to be a co-text trace. */
     public static final int MIN_TEXT_CHARS = 25;
+
+    /** Settings with the default text similarity. */
+    public Params(long windowSeconds, int minShared, double minSimilarity, int maxTraceAccounts, int topEdges, List<String> traces) {
+      this(windowSeconds, minShared, minSimilarity, maxTraceAccounts, topEdges, traces, 0.7);
+    }
   }
+
+  /** MinHash signature length: {@link #BANDS} bands of {@link #ROWS} rows. */
+  static final int BANDS = 8;
+  static final int ROWS = 3;
+  /** LSH buckets holding more distinct texts than this are boilerplate; they are not compared pairwise. */
+  static final int MAX_BUCKET_TEXTS = 1000;
 
   private CoordinationDetector() {}
 
@@ -120,8 +155,10 @@ public final class CoordinationDetector {
       Dataset<Row> texts = posts.filter(col(Posts.KIND).notEqual(Posts.KIND_REPOST).or(col(Posts.PARENT_POST_ID).isNull()))
           .withColumn("_norm", normaliseText(col(Posts.TEXT)))
           .filter(length(col("_norm")).geq(Params.MIN_TEXT_CHARS))
-          .withColumn("_item", xxhash64(col("_norm")));
-      parts.add(keyed(texts, CO_TEXT, "_item", p.windowSeconds()));
+          .withColumn(TEXT_ID, xxhash64(col("_norm")));
+      Dataset<Row> items = p.textSimilarity() >= 1.0 ? texts.withColumn("_item", col(TEXT_ID).cast("string"))
+          : texts.join(nearDuplicateGroups(texts.select(PLATFORM, TEXT_ID, "_norm"), p.textSimilarity()), new String[] {PLATFORM, TEXT_ID});
+      parts.add(keyed(items, CO_TEXT, "_item", p.windowSeconds()));
     }
     if (p.traces().contains(HASHTAG_SEQUENCE)) {
       parts.add(posts.filter(size(col(Posts.HASHTAGS)).geq(2))
@@ -129,8 +166,69 @@ public final class CoordinationDetector {
               concat_ws("|", to_date(col(Posts.CREATED_AT)).cast("string"), array_join(col(Posts.HASHTAGS), ",")).as(TRACE_KEY),
               col(Posts.CREATED_AT)));
     }
+    if (p.traces().contains(SYNCHRONY)) {
+      parts.add(posts.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), lit(SYNCHRONY).as(TRACE),
+          concat_ws("|", lit("bin"), floor(unix_seconds(col(Posts.CREATED_AT)).divide(p.windowSeconds())).cast("long").cast("string")).as(TRACE_KEY),
+          col(Posts.CREATED_AT)));
+    }
     return parts.stream().reduce(Dataset::unionByName)
         .orElseThrow(() -> new io.chorus.ChorusException("No coordination trace enabled. Fix: enable at least one of " + Params.DEFAULTS.traces()));
+  }
+
+  static final String TEXT_ID = "_text_id";
+
+  /** Word bigrams of a normalised text (its words when it has one word), as a set. */
+  static Column shingles(Column norm) {
+    Column w = filter(split(norm, "[^\\p{L}\\p{N}]+"), x -> length(x).gt(0));
+    Column bigrams = transform(slice(w, lit(2), greatest(size(w).minus(1), lit(0))), (x, i) -> concat_ws(" ", element_at(w, i.plus(1)), x));
+    return array_distinct(when(size(w).leq(1), w).otherwise(bigrams));
+  }
+
+  /** BANDS x ROWS MinHash values of a shingle set: the least of a seeded hash over the shingles. */
+  static Column minHashBands(Column shingles) {
+    Column[] bands = new Column[BANDS];
+    for (int b = 0; b < BANDS; b++) {
+      Column[] rows = new Column[ROWS];
+      for (int j = 0; j < ROWS; j++) {
+        int seed = b * ROWS + j;
+        rows[j] = array_min(transform(shingles, x -> xxhash64(x, lit(seed))));
+      }
+      bands[b] = xxhash64(rows);
+    }
+    return array(bands);
+  }
+
+  /** Jaccard similarity of two sets held as arrays without repeats. */
+  static Column jaccard(Column a, Column b) {
+    return size(array_intersect(a, b)).divide(size(array_union(a, b)));
+  }
+
+  /**
+   * Near-duplicate groups of normalised texts by MinHash LSH: each distinct text gets a signature of
+   * {@code BANDS} bands of {@code ROWS} MinHash rows over its word bigrams; texts sharing a band are
+   * candidates, kept as pairs when their exact bigram Jaccard similarity reaches {@code threshold};
+   * groups are the connected components of those pairs. A pair at similarity s becomes a candidate
+   * with probability 1-(1-s^3)^8: 0.96 at 0.7, 0.999 at 0.85. MLlib's MinHashLSH has one hash per
+   * table (no AND of rows), so on short texts its self-join compares nearly every pair that shares a
+   * common word; banding keeps candidates to true near-duplicates.
+   *
+   * @param texts (platform, _text_id, _norm)
+   * @return (platform, _text_id, _item): the item is the group id, or the text's own id
+   */
+  public static Dataset<Row> nearDuplicateGroups(Dataset<Row> texts, double threshold) {
+    Dataset<Row> distinct = texts.dropDuplicates(PLATFORM, TEXT_ID).withColumn("_sh", shingles(col("_norm")));
+    Dataset<Row> buckets = distinct.select(col(PLATFORM), col(TEXT_ID), col("_sh"), posexplode(minHashBands(col("_sh"))).as(new String[] {"_band", "_bh"}))
+        .withColumn("_bn", count(lit(1)).over(Window.partitionBy(PLATFORM, "_band", "_bh")))
+        .filter(col("_bn").between(2, MAX_BUCKET_TEXTS)).drop("_bn");
+    Dataset<Row> a = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_ta"), col("_sh").as("_sa"));
+    Dataset<Row> b = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_tb"), col("_sh").as("_sb"));
+    Dataset<Row> pairs = a.join(b, new String[] {PLATFORM, "_band", "_bh"}).filter(col("_ta").lt(col("_tb")))
+        .dropDuplicates(PLATFORM, "_ta", "_tb")
+        .filter(jaccard(col("_sa"), col("_sb")).geq(threshold))
+        .select(col(PLATFORM), col("_ta").cast("string").as(ACCOUNT_A), col("_tb").cast("string").as(ACCOUNT_B));
+    Dataset<Row> groups = components(pairs).select(col(PLATFORM), col(ACCOUNT_ID).cast("long").as(TEXT_ID), col(CLUSTER_ID).as("_group"));
+    return distinct.select(PLATFORM, TEXT_ID).join(groups, new String[] {PLATFORM, TEXT_ID}, "left")
+        .select(col(PLATFORM), col(TEXT_ID), coalesce(col("_group"), col(TEXT_ID).cast("string")).as("_item"));
   }
 
   /** The bipartite projection: filtered, weighted account pairs per trace type. */
@@ -154,6 +252,8 @@ public final class CoordinationDetector {
     Dataset<Row> scored = pairs
         .join(norms.withColumnRenamed(Posts.ACCOUNT_ID, ACCOUNT_A).withColumnRenamed("_norm", "_na"), new String[] {PLATFORM, TRACE, ACCOUNT_A})
         .join(norms.withColumnRenamed(Posts.ACCOUNT_ID, ACCOUNT_B).withColumnRenamed("_norm", "_nb"), new String[] {PLATFORM, TRACE, ACCOUNT_B})
+        // A trace every account shares has zero weight; accounts with only such traces have no direction.
+        .filter(col("_na").multiply(col("_nb")).gt(0))
         .withColumn(WEIGHT, least(lit(1.0), col("_dot").divide(col("_na").multiply(col("_nb")))))
         .filter(col(WEIGHT).geq(p.minSimilarity()));
     Column rankA = row_number().over(Window.partitionBy(PLATFORM, TRACE, ACCOUNT_A).orderBy(col(WEIGHT).desc(), col(ACCOUNT_B)));

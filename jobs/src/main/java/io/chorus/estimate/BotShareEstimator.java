@@ -18,6 +18,7 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.chorus.model.BotModel;
 import io.chorus.model.ModelMetadata;
 import io.chorus.schema.AccountScores;
 import io.chorus.schema.BotShare;
@@ -44,12 +45,17 @@ import org.apache.spark.sql.types.StructType;
  *       scores of held-out bots and humans.
  * </ul>
  *
- * ACC and PACC assume prior shift: the class-conditional score distributions are the same in the
- * archive as in the labeled holdout, only the bot share differs. Intervals are 95% percentile
+ * ACC and PACC assume prior shift within activity strata ({@link BotModel#ACTIVITY_STRATA}, the
+ * account's posts in the archive): the class-conditional score distributions of, say, accounts with
+ * 5-19 posts are the same in the archive as among the labeled accounts, only the bot share differs.
+ * Each stratum is corrected with its own rates, and a slice's estimate is its strata's estimates
+ * weighted by their accounts (posts for the posts unit); a stratum with fewer than
+ * {@link UnitRates#MIN_STRATUM_CLASS} labeled accounts of a class uses the pooled rates. Intervals are 95% percentile
  * intervals of a Poisson bootstrap: replicate b weights each account by Poisson(1) drawn from a hash
  * of (seed, b, account), so the same account gets the same weight in every slice of a replicate, and
  * each replicate also redraws TPR, FPR, m1 and m0 from their normal sampling distributions given the
- * holdout sizes. The point estimate is replicate -1 (all weights 1, the measured rates).
+ * holdout sizes. The point estimate is replicate -1 (all weights 1, the measured rates). The posts
+ * unit corrects with the rates weighted by the labeled accounts' posts ({@link Rates#postsOf}).
  */
 public final class BotShareEstimator {
   public static final String CC = "CC";
@@ -66,6 +72,7 @@ public final class BotShareEstimator {
   static final String SV = BotShare.SLICE_VALUE;
   static final String N = "_n";
   static final String B = "_b";
+  static final String K = "_k";
 
   private BotShareEstimator() {}
 
@@ -74,6 +81,73 @@ public final class BotShareEstimator {
     public static Rates of(ModelMetadata md) {
       return new Rates(md.tpr(), md.fpr(), md.meanScorePositive(), md.meanScoreNegative(), md.holdoutPositives(), md.holdoutNegatives(),
           md.sdScorePositive(), md.sdScoreNegative());
+    }
+
+    /**
+     * The rates weighted by each labeled account's posts, for the posts unit: a share of post volume
+     * is corrected with the share of bot (human) posts the classifier flags. Models without them
+     * fall back to the account rates.
+     */
+    public static Rates postsOf(ModelMetadata md) {
+      Object posts = md.errorRates() == null ? null : md.errorRates().get("posts");
+      if (!(posts instanceof java.util.Map<?, ?> m)) {
+        return of(md);
+      }
+      java.util.function.Function<String, Double> d = k -> ((Number) m.get(k)).doubleValue();
+      return new Rates(d.apply("tpr"), d.apply("fpr"), d.apply("mean_score_positive"), d.apply("mean_score_negative"),
+          Math.round(d.apply("effective_positives")), Math.round(d.apply("effective_negatives")), d.apply("sd_score_positive"), d.apply("sd_score_negative"));
+    }
+  }
+
+  /**
+   * Error rates per unit (accounts, post volume) and per activity stratum ({@link
+   * BotModel#ACTIVITY_STRATA}); {@code strata.get(k)} holds stratum k's rates, and an empty list
+   * means one stratum with the pooled rates.
+   */
+  public record UnitRates(Rates accounts, Rates posts, List<UnitRates> strata) {
+    /** Fewer labeled accounts of a class than this in a stratum: the stratum uses the pooled rates. */
+    public static final long MIN_STRATUM_CLASS = 10;
+
+    public UnitRates(Rates accounts, Rates posts) {
+      this(accounts, posts, List.of());
+    }
+
+    public static UnitRates of(ModelMetadata md) {
+      Rates accounts = Rates.of(md);
+      Rates posts = Rates.postsOf(md);
+      Object strata = md.errorRates() == null ? null : md.errorRates().get("strata");
+      List<UnitRates> perStratum = new ArrayList<>();
+      if (strata instanceof List<?> list && list.size() == BotModel.ACTIVITY_STRATA.length) {
+        for (Object o : list) {
+          java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
+          Rates a = rates((java.util.Map<?, ?>) m.get("accounts"));
+          Rates p = rates((java.util.Map<?, ?>) m.get("posts"));
+          boolean usable = a.nPos() >= MIN_STRATUM_CLASS && a.nNeg() >= MIN_STRATUM_CLASS
+              && a.tpr() - a.fpr() >= MIN_SEPARATION && a.mPos() - a.mNeg() >= MIN_SEPARATION;
+          perStratum.add(usable ? new UnitRates(a, p) : new UnitRates(accounts, posts));
+        }
+      }
+      return new UnitRates(accounts, posts, perStratum);
+    }
+
+    static Rates rates(java.util.Map<?, ?> m) {
+      java.util.function.Function<String, Double> d = k -> ((Number) m.get(k)).doubleValue();
+      return new Rates(d.apply("tpr"), d.apply("fpr"), d.apply("mean_score_positive"), d.apply("mean_score_negative"),
+          Math.round(d.apply("effective_positives")), Math.round(d.apply("effective_negatives")), d.apply("sd_score_positive"), d.apply("sd_score_negative"));
+    }
+
+    /** The same rates for both units. */
+    public static UnitRates same(Rates r) {
+      return new UnitRates(r, r);
+    }
+
+    /** Rates of stratum k (the pooled ones without strata). */
+    UnitRates stratum(int k) {
+      return strata.isEmpty() ? this : strata.get(k);
+    }
+
+    int nStrata() {
+      return strata.isEmpty() ? 1 : strata.size();
     }
   }
 
@@ -163,22 +237,40 @@ public final class BotShareEstimator {
     return shiftRightUnsigned(xxhash64(lit(seed), b, key), 11).cast("double").divide(9007199254740992.0);
   }
 
-  /** Replicate parameters: row -1 holds the measured rates, rows 0..B-1 redrawn ones. */
-  static Dataset<Row> replicates(SparkSession spark, Rates r, int replicates, long seed) {
-    StructType schema = new StructType()
-        .add(B, DataTypes.IntegerType).add("tpr", DataTypes.DoubleType).add("fpr", DataTypes.DoubleType)
-        .add("m1", DataTypes.DoubleType).add("m0", DataTypes.DoubleType);
+  /**
+   * Replicate parameters: row -1 holds the measured rates, rows 0..B-1 redrawn ones; columns
+   * tpr, fpr, m1, m0 for the accounts unit and the same with a "p_" prefix for the posts unit.
+   */
+  static Dataset<Row> replicates(SparkSession spark, UnitRates r, int replicates, long seed) {
+    StructType schema = new StructType().add(B, DataTypes.IntegerType).add(K, DataTypes.IntegerType);
+    for (String prefix : new String[] {"", "p_"}) {
+      for (String c : new String[] {"tpr", "fpr", "m1", "m0"}) {
+        schema = schema.add(prefix + c, DataTypes.DoubleType);
+      }
+    }
     List<Row> rows = new ArrayList<>();
-    rows.add(RowFactory.create(-1, r.tpr(), r.fpr(), r.mPos(), r.mNeg()));
-    Random rnd = new Random(seed);
-    for (int b = 0; b < replicates; b++) {
-      double tpr = clamp(r.tpr() + rnd.nextGaussian() * Math.sqrt(r.tpr() * (1 - r.tpr()) / Math.max(1, r.nPos())));
-      double fpr = clamp(r.fpr() + rnd.nextGaussian() * Math.sqrt(r.fpr() * (1 - r.fpr()) / Math.max(1, r.nNeg())));
-      double m1 = clamp(r.mPos() + rnd.nextGaussian() * r.sdPos() / Math.sqrt(Math.max(1, r.nPos())));
-      double m0 = clamp(r.mNeg() + rnd.nextGaussian() * r.sdNeg() / Math.sqrt(Math.max(1, r.nNeg())));
-      rows.add(RowFactory.create(b, tpr, fpr, m1, m0));
+    for (int k = 0; k < r.nStrata(); k++) {
+      UnitRates u = r.stratum(k);
+      rows.add(RowFactory.create(-1, k, u.accounts().tpr(), u.accounts().fpr(), u.accounts().mPos(), u.accounts().mNeg(),
+          u.posts().tpr(), u.posts().fpr(), u.posts().mPos(), u.posts().mNeg()));
+      Random rnd = new Random(seed + 1_000_003L * k);
+      for (int b = 0; b < replicates; b++) {
+        double[] a = draw(u.accounts(), rnd);
+        double[] p = draw(u.posts(), rnd);
+        rows.add(RowFactory.create(b, k, a[0], a[1], a[2], a[3], p[0], p[1], p[2], p[3]));
+      }
     }
     return spark.createDataFrame(rows, schema);
+  }
+
+  /** tpr, fpr, m1, m0 redrawn from their normal sampling distributions given the sample sizes. */
+  static double[] draw(Rates r, Random rnd) {
+    return new double[] {
+      clamp(r.tpr() + rnd.nextGaussian() * Math.sqrt(r.tpr() * (1 - r.tpr()) / Math.max(1, r.nPos()))),
+      clamp(r.fpr() + rnd.nextGaussian() * Math.sqrt(r.fpr() * (1 - r.fpr()) / Math.max(1, r.nNeg()))),
+      clamp(r.mPos() + rnd.nextGaussian() * r.sdPos() / Math.sqrt(Math.max(1, r.nPos()))),
+      clamp(r.mNeg() + rnd.nextGaussian() * r.sdNeg() / Math.sqrt(Math.max(1, r.nNeg())))
+    };
   }
 
   static double clamp(double x) {
@@ -195,7 +287,7 @@ public final class BotShareEstimator {
   }
 
   /** The bot_share rows (without run_date) for the standard slices. */
-  public static Dataset<Row> estimate(Dataset<Row> scores, Dataset<Row> posts, Rates rates, int replicates, long seed, long minSupport) {
+  public static Dataset<Row> estimate(Dataset<Row> scores, Dataset<Row> posts, UnitRates rates, int replicates, long seed, long minSupport) {
     return estimate(scores, posts, null, rates, replicates, seed, minSupport, DEFAULT_MAX_TOPICS);
   }
 
@@ -203,7 +295,7 @@ public final class BotShareEstimator {
    * The bot_share rows (without run_date); {@code extraMemberships} (slice_type, slice_value,
    * platform, account_id, _n), when not null, adds slices such as actor_group and cluster.
    */
-  public static Dataset<Row> estimate(Dataset<Row> scores, Dataset<Row> posts, Dataset<Row> extraMemberships, Rates rates, int replicates,
+  public static Dataset<Row> estimate(Dataset<Row> scores, Dataset<Row> posts, Dataset<Row> extraMemberships, UnitRates rates, int replicates,
       long seed, long minSupport, int maxTopics) {
     SparkSession spark = scores.sparkSession();
     Dataset<Row> s = scores.select(
@@ -213,28 +305,53 @@ public final class BotShareEstimator {
     if (extraMemberships != null) {
       slices = slices.unionByName(extraMemberships);
     }
-    Dataset<Row> m = slices.join(s, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID});
+    Dataset<Row> total = postsPerAccount(posts).withColumnRenamed(N, "_total");
+    Column stratum = rates.strata().isEmpty() ? lit(0) : BotModel.activityStratum(col("_total"));
+    Dataset<Row> m = slices.join(s, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID})
+        .join(total, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
+        .withColumn(K, stratum);
     Column key = xxhash64(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID));
     Dataset<Row> weighted = m
         .withColumn(B, explode(sequence(lit(-1), lit(replicates - 1))))
         .withColumn("_w", when(col(B).equalTo(-1), 1.0).otherwise(poisson1(uniform(seed, col(B), key)).cast("double")));
     Column w = col("_w");
     Column wn = w.multiply(col(N));
-    Dataset<Row> sums = weighted.groupBy(ST, SV, B).agg(
+    // Per slice, replicate and activity stratum; ACC and PACC correct each stratum with its own
+    // rates, and the slice estimate is the stratum estimates weighted by the stratum's accounts
+    // (posts for the posts unit).
+    Dataset<Row> perStratum = weighted.groupBy(ST, SV, B, K).agg(
         sum(w).as("S"), sum(w.multiply(col("_y"))).as("Sy"), sum(w.multiply(col("_p"))).as("Sp"),
         sum(wn).as("Nn"), sum(wn.multiply(col("_y"))).as("Ny"), sum(wn.multiply(col("_p"))).as("Np"),
-        sum(when(col(B).equalTo(-1), col(N))).as("_posts"), sum(when(col(B).equalTo(-1), 1L)).as("_accounts"));
-    Dataset<Row> withRates = sums.join(org.apache.spark.sql.functions.broadcast(replicates(spark, rates, replicates, seed)), B);
-    List<Dataset<Row>> perMethod = new ArrayList<>();
-    String[][] units = {{BotShare.UNIT_ACCOUNTS, "S", "Sy", "Sp"}, {BotShare.UNIT_POSTS, "Nn", "Ny", "Np"}};
+        sum(when(col(B).equalTo(-1), col(N))).as("_posts"), sum(when(col(B).equalTo(-1), 1L)).as("_accounts"))
+        .join(org.apache.spark.sql.functions.broadcast(replicates(spark, rates, replicates, seed)), new String[] {B, K});
+    String[][] units = {{BotShare.UNIT_ACCOUNTS, "S", "Sy", "Sp", ""}, {BotShare.UNIT_POSTS, "Nn", "Ny", "Np", "p_"}};
+    List<Column> aggs = new ArrayList<>();
     for (String[] u : units) {
-      Column cc = when(col(u[1]).gt(0), col(u[2]).divide(col(u[1])));
-      Column pcc = when(col(u[1]).gt(0), col(u[3]).divide(col(u[1])));
-      Column[][] methods = {
-        {lit(CC), cc}, {lit(ACC), adjust(cc, col("tpr"), col("fpr"))}, {lit(PCC), pcc}, {lit(PACC), adjust(pcc, col("m1"), col("m0"))}
-      };
+      Column wgt = col(u[1]);
+      Column acc = adjust(col(u[2]).divide(wgt), col(u[4] + "tpr"), col(u[4] + "fpr"));
+      Column pacc = adjust(col(u[3]).divide(wgt), col(u[4] + "m1"), col(u[4] + "m0"));
+      aggs.add(sum(wgt).as(u[1]));
+      aggs.add(sum(col(u[2])).as(u[2]));
+      aggs.add(sum(col(u[3])).as(u[3]));
+      aggs.add(sum(when(wgt.gt(0), wgt.multiply(acc))).as(u[1] + "_acc"));
+      aggs.add(sum(when(wgt.gt(0), wgt.multiply(pacc))).as(u[1] + "_pacc"));
+      // A stratum with members but no usable correction leaves the slice's corrected estimate undefined.
+      aggs.add(max(when(wgt.gt(0).and(acc.isNull()), 1).otherwise(0)).as(u[1] + "_accna"));
+      aggs.add(max(when(wgt.gt(0).and(pacc.isNull()), 1).otherwise(0)).as(u[1] + "_paccna"));
+    }
+    aggs.add(sum(col("_posts")).as("_posts"));
+    aggs.add(sum(col("_accounts")).as("_accounts"));
+    Dataset<Row> bySlice = perStratum.groupBy(ST, SV, B).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    List<Dataset<Row>> perMethod = new ArrayList<>();
+    for (String[] u : units) {
+      Column wgt = col(u[1]);
+      Column cc = when(wgt.gt(0), col(u[2]).divide(wgt));
+      Column pcc = when(wgt.gt(0), col(u[3]).divide(wgt));
+      Column acc = when(wgt.gt(0).and(col(u[1] + "_accna").equalTo(0)), col(u[1] + "_acc").divide(wgt));
+      Column pacc = when(wgt.gt(0).and(col(u[1] + "_paccna").equalTo(0)), col(u[1] + "_pacc").divide(wgt));
+      Column[][] methods = {{lit(CC), cc}, {lit(ACC), acc}, {lit(PCC), pcc}, {lit(PACC), pacc}};
       for (Column[] method : methods) {
-        perMethod.add(withRates.select(col(ST), col(SV), col(B), lit(u[0]).as(BotShare.UNIT), method[0].as(BotShare.METHOD),
+        perMethod.add(bySlice.select(col(ST), col(SV), col(B), lit(u[0]).as(BotShare.UNIT), method[0].as(BotShare.METHOD),
             method[1].as("_raw"), col("_posts"), col("_accounts")));
       }
     }

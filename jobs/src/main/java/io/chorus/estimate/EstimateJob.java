@@ -47,7 +47,7 @@ public final class EstimateJob {
       Dataset<Row> c = BotShareEstimator.clusterMemberships(posts, clusters.get());
       extra = extra == null ? c : extra.unionByName(c);
     }
-    Dataset<Row> share = BotShareEstimator.estimate(scores, posts, extra, BotShareEstimator.Rates.of(md), cfg.bootstrap(), cfg.seed(),
+    Dataset<Row> share = BotShareEstimator.estimate(scores, posts, extra, BotShareEstimator.UnitRates.of(md), cfg.bootstrap(), cfg.seed(),
         cfg.minSupport(), cfg.maxTopics());
     Stages.step(spark, "estimate", cfg.bootstrap() + " bootstrap replicates per slice", () ->
         Tables.write(share, BotShare.TABLE_SCHEMA, cfg.output(), cfg.runDate()));

@@ -487,7 +487,37 @@ public final class SyntheticArchive {
     return origs.unionByName(resolved);
   }
 
-  /** Planted campaigns: every member reposts each of the campaign's targets within 3-50 s. */
+  /**
+   * The trace each planted campaign leaves by design, by campaign number: reposts of the targets
+   * (co_repost), copy-paste replies to them (co_text, with near-duplicate variants) or quotes of
+   * them with the members' own words (co_link, through the quoted status URL).
+   */
+  static Column campaignTrace(Column campaignN) {
+    Column m = pmod(campaignN, lit(3));
+    return when(m.equalTo(0), lit(io.chorus.schema.Coordination.CO_REPOST))
+        .when(m.equalTo(1), lit(io.chorus.schema.Coordination.CO_TEXT))
+        .otherwise(lit(io.chorus.schema.Coordination.CO_LINK));
+  }
+
+  /**
+   * A copy-paste campaign member's text for one target: the campaign's template for the target as
+   * is (a third of members), with one word appended, or with one word replaced. The variants are
+   * near-duplicates: a word-bigram Jaccard similarity of 0.75 to 0.95 with the template.
+   */
+  Column copypasta(Column template, Column memberId, Column key) {
+    Column words = org.apache.spark.sql.functions.split(template, " ");
+    Column u = r.u("cp.style", memberId);
+    Column replaceAt = lit(2).plus(floor(r.u("cp.at", key).multiply(size(words).minus(3)))).cast("int");
+    Column replaced = array_join(transform(words, (w, i) -> when(i.plus(1).equalTo(replaceAt), pick(VOCAB, r.u("cp.w", key))).otherwise(w)), " ");
+    return when(u.lt(1.0 / 3), template)
+        .when(u.lt(2.0 / 3), concat(template, lit(" "), pick(VOCAB, r.u("cp.a", key))))
+        .otherwise(replaced);
+  }
+
+  /**
+   * Planted campaigns: every member amplifies each of the campaign's targets within 3-50 s, by a
+   * repost, a copy-paste reply or a quote in its own words ({@link #campaignTrace}).
+   */
   Dataset<Row> campaignPosts(Dataset<Row> pop, Dataset<Row> originals) {
     SparkSession spark = pop.sparkSession();
     Column c = col("campaign_id_n");
@@ -504,20 +534,28 @@ public final class SyntheticArchive {
     Dataset<Row> members = pop.filter(col("campaign").isNotNull())
         .select(col("campaign").as("campaign_id_n"), col("account_id"), col("screen_name"), col("id"));
     Column key = concat(col("account_id"), lit("c"), col("t").cast("string"));
+    Column trace = campaignTrace(c);
+    Column isRepost = trace.equalTo(io.chorus.schema.Coordination.CO_REPOST);
+    Column isCopypasta = trace.equalTo(io.chorus.schema.Coordination.CO_TEXT);
+    Column template = words("cp.tpl", concat(c.cast("string"), lit("t"), col("t").cast("string")), 14, 18);
+    Column none = array().cast("array<string>");
     return members.join(targets, "campaign_id_n")
         .select(
             col("account_id"),
             concat(col("account_id"), lpad(col("t").plus(CAMPAIGN_SEQ_BASE).cast("string"), 7, "0")).as("post_id"),
             col("t").plus(CAMPAIGN_SEQ_BASE).cast("long").as("seq"),
-            lit(Posts.KIND_REPOST).as("kind"),
+            when(isRepost, lit(Posts.KIND_REPOST)).when(isCopypasta, lit(Posts.KIND_REPLY)).otherwise(lit(Posts.KIND_QUOTE)).as("kind"),
             timestamp_seconds(unix_seconds(col("p_created_at")).plus(lit(3).plus(r.index(48, "cdelay", key)))).as("created_at"),
-            concat(lit("RT @"), col("p_screen_name"), lit(": "), col("p_text")).as("text"),
+            when(isRepost, concat(lit("RT @"), col("p_screen_name"), lit(": "), col("p_text")))
+                .when(isCopypasta, concat(lit("@"), col("p_screen_name"), lit(" "), copypasta(template, col("id"), key)))
+                .otherwise(words("cq", key, 3, 10)).as("text"),
             col("p_lang").as("lang"),
             col("p_post_id").as("parent_post_id"),
             col("p_account_id").as("parent_account_id"),
-            col("p_hashtags").as("hashtags"),
-            col("p_mentions").as("mentions"),
-            col("p_urls").as("urls"),
+            when(isRepost, col("p_hashtags")).otherwise(none).as("hashtags"),
+            when(isRepost, col("p_mentions")).when(isCopypasta, array(col("p_screen_name"))).otherwise(none).as("mentions"),
+            when(isRepost, col("p_urls")).when(isCopypasta, none)
+                .otherwise(array(concat(lit("https://twitter.com/i/status/"), col("p_post_id")))).as("urls"),
             pick(BOT_SOURCES, r.u("src", col("id"))).as("source"),
             col("screen_name"));
   }
@@ -597,7 +635,8 @@ public final class SyntheticArchive {
         col("account_id").as(Truth.ACCOUNT_ID),
         col("kind").as(Truth.KIND),
         col("is_bot").as(Truth.IS_BOT),
-        when(col("campaign").isNotNull(), concat(lit("campaign-"), col("campaign").cast("string"))).as(Truth.CAMPAIGN_ID));
+        when(col("campaign").isNotNull(), concat(lit("campaign-"), col("campaign").cast("string"))).as(Truth.CAMPAIGN_ID),
+        when(col("campaign").isNotNull(), campaignTrace(col("campaign"))).as(Truth.CAMPAIGN_TRACE));
   }
 
   /**

@@ -48,7 +48,7 @@ public final class InfluenceJob {
         InfluenceMetrics.accountInfluence(posts, events, scores, latest, coordinationRun, PageRank.MAX_ITERATIONS),
         Influence.ACCOUNT_TABLE_SCHEMA, cfg.output(), d));
     Stages.step(spark, "influence", "topic influence per day", () -> Tables.write(
-        InfluenceMetrics.topicInfluence(posts, events, scores, BotShareEstimator.Rates.of(md), coordinated),
+        InfluenceMetrics.topicInfluence(posts, events, scores, BotShareEstimator.Rates.postsOf(md), coordinated),
         Influence.TOPIC_TABLE_SCHEMA, cfg.output(), d));
     List<String> watchPaths = cfg.tablePaths(cfg.watchlist(), Watchlist.TABLE);
     Dataset<Row> watchlist = Tables.readOptional(spark, Watchlist.TABLE_SCHEMA, watchPaths, d)

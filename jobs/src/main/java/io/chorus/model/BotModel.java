@@ -164,8 +164,10 @@ public final class BotModel {
    *       class-weighted); the threshold maximises tpr - fpr (Youden's J) on the calibrated
    *       out-of-fold scores, the point where adjusted counting (ACC) is most stable (Forman 2008).
    *   <li>The chosen forest is refitted on all of T; forest plus calibrator are the saved model.
-   *   <li>The held-out fold, never seen by any of this, gives the TPR, FPR and per-class mean scores
-   *       that bot-share estimation corrects with.
+   *   <li>The held-out fold, never seen by any of this, gives the held-out metrics. The error rates
+   *       bot-share estimation corrects with (TPR, FPR, per-class mean scores) come from every
+   *       labeled account scored out of sample: the held-out fold plus the calibrated out-of-fold
+   *       scores of T, per account and weighted by posts (see {@link ModelMetadata}).
    * </ol>
    */
   public static Trained train(Dataset<Row> labeled, long seed) {
@@ -186,21 +188,30 @@ public final class BotModel {
     Column p = col(AccountScores.BOT_PROBABILITY);
     Column y = col(LABEL);
     Map<String, Object> holdoutMetrics = Evaluation.metrics(scored, threshold);
-    @SuppressWarnings("unchecked")
-    Map<String, Long> confusion = (Map<String, Long>) holdoutMetrics.get("confusion");
-    long positives = confusion.get("tp") + confusion.get("fn");
-    long negatives = confusion.get("fp") + confusion.get("tn");
-    if (positives == 0 || negatives == 0) {
-      scored.unpersist();
-      trainPart.unpersist();
-      throw new ChorusException("The holdout fold has no " + (positives == 0 ? "bots" : "humans") + ": label more accounts of that class.");
+    // The rate sample: the held-out fold plus the training part's calibrated out-of-fold scores.
+    Dataset<Row> rateSample = scored.select(col(AccountFeatures.ACCOUNT_ID), y, p, col(AccountFeatures.POSTS));
+    if (fitted.outOfFold() != null) {
+      rateSample = rateSample.unionByName(fitted.outOfFold());
     }
-    // Per-class mean and spread of the scores: PACC's m1 and m0, and their sampling error.
-    Row r =
-        scored
-            .agg(avg(when(y.equalTo(1.0), p)), avg(when(y.equalTo(0.0), p)), stddev_pop(when(y.equalTo(1.0), p)), stddev_pop(when(y.equalTo(0.0), p)))
-            .first();
+    rateSample = rateSample.cache();
+    Map<String, Object> accountRates = rates(rateSample, threshold, lit(1.0));
+    Map<String, Object> postRates = rates(rateSample, threshold, org.apache.spark.sql.functions.coalesce(col(AccountFeatures.POSTS).cast("double"), lit(0.0)));
+    List<Map<String, Object>> strata = strataRates(rateSample, threshold);
+    rateSample.unpersist();
     scored.unpersist();
+    long positives = Math.round((double) accountRates.get("effective_positives"));
+    long negatives = Math.round((double) accountRates.get("effective_negatives"));
+    if (positives == 0 || negatives == 0) {
+      trainPart.unpersist();
+      throw new ChorusException("The labeled accounts scored out of sample have no " + (positives == 0 ? "bots" : "humans")
+          + ": label more accounts of that class.");
+    }
+    Map<String, Object> errorRates = new LinkedHashMap<>();
+    errorRates.put("sample", fitted.outOfFold() != null ? "held-out fold scored by the final model plus calibrated out-of-fold scores of the training part"
+        : "held-out fold scored by the final model");
+    errorRates.put("accounts", accountRates);
+    errorRates.put("posts", postRates);
+    errorRates.put("strata", strata);
     double auc = (double) holdoutMetrics.get("roc_auc");
     long trainBots = trainPart.filter(y.equalTo(1.0)).count();
     long trainAll = trainPart.count();
@@ -213,16 +224,85 @@ public final class BotModel {
     params.put("calibration", calibrated ? "isotonic" : "none");
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
     String id = "rf-" + stamp + "-" + Integer.toHexString(java.util.Objects.hash(trainAll, trainBots, seed, AccountFeatures.FEATURE_COLUMNS));
+    java.util.function.Function<String, Double> a = k -> (Double) accountRates.get(k);
     ModelMetadata md =
         new ModelMetadata(
             id, Instant.now().toString(), List.copyOf(AccountFeatures.FEATURE_COLUMNS), trainAll, trainBots, positives, negatives, threshold,
-            confusion.get("tp") / (double) positives, confusion.get("fp") / (double) negatives, r.getDouble(0), r.getDouble(1),
-            r.isNullAt(2) ? 0 : r.getDouble(2), r.isNullAt(3) ? 0 : r.getDouble(3), auc, params, cv, holdoutMetrics);
+            a.apply("tpr"), a.apply("fpr"), a.apply("mean_score_positive"), a.apply("mean_score_negative"),
+            a.apply("sd_score_positive"), a.apply("sd_score_negative"), auc, params, cv, holdoutMetrics, errorRates);
     return new Trained(probe, md);
   }
 
+  /**
+   * Lower bounds of the activity strata (the account's posts in its archive) within which error
+   * rates are measured and applied: a classifier errs differently on silent, occasional and
+   * prolific accounts, and slices of posting accounts hold a different mix of them than the whole
+   * archive. Prior shift is then assumed within each stratum only.
+   */
+  public static final long[] ACTIVITY_STRATA = {0, 1, 5, 20, 100};
+
+  /** Stratum index of a posts count (null counts as 0). */
+  public static Column activityStratum(Column posts) {
+    Column n = org.apache.spark.sql.functions.coalesce(posts, lit(0L));
+    Column k = lit(0);
+    for (int i = 1; i < ACTIVITY_STRATA.length; i++) {
+      k = when(n.geq(ACTIVITY_STRATA[i]), i).otherwise(k);
+    }
+    return k;
+  }
+
+  /** Per activity stratum: its bounds and its account and post-weighted rates. */
+  static List<Map<String, Object>> strataRates(Dataset<Row> rateSample, double threshold) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    Dataset<Row> withStratum = rateSample.withColumn("_stratum", activityStratum(col(AccountFeatures.POSTS).cast("long")));
+    for (int k = 0; k < ACTIVITY_STRATA.length; k++) {
+      Dataset<Row> in = withStratum.filter(col("_stratum").equalTo(k));
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("stratum", k);
+      m.put("min_posts", ACTIVITY_STRATA[k]);
+      m.put("max_posts", k + 1 < ACTIVITY_STRATA.length ? ACTIVITY_STRATA[k + 1] - 1 : null);
+      m.put("accounts", rates(in, threshold, lit(1.0)));
+      m.put("posts", rates(in, threshold, org.apache.spark.sql.functions.coalesce(col(AccountFeatures.POSTS).cast("double"), lit(0.0))));
+      out.add(m);
+    }
+    return out;
+  }
+
+  /**
+   * Weighted error rates of (label, bot_probability) rows at {@code threshold}: tpr, fpr, per-class
+   * mean and spread of the scores, and the effective class sizes (sum w)^2 / sum w^2 that set their
+   * sampling error (the plain counts when every weight is 1).
+   */
+  static Map<String, Object> rates(Dataset<Row> rows, double threshold, Column weight) {
+    Column p = col(AccountScores.BOT_PROBABILITY);
+    Column w = weight;
+    Column flagged = when(p.geq(threshold), 1.0).otherwise(0.0);
+    Row r = rows.agg(
+        sum(when(col(LABEL).equalTo(1.0), w)), sum(when(col(LABEL).equalTo(0.0), w)),
+        sum(when(col(LABEL).equalTo(1.0), w.multiply(flagged))), sum(when(col(LABEL).equalTo(0.0), w.multiply(flagged))),
+        sum(when(col(LABEL).equalTo(1.0), w.multiply(p))), sum(when(col(LABEL).equalTo(0.0), w.multiply(p))),
+        sum(when(col(LABEL).equalTo(1.0), w.multiply(p).multiply(p))), sum(when(col(LABEL).equalTo(0.0), w.multiply(p).multiply(p))),
+        sum(when(col(LABEL).equalTo(1.0), w.multiply(w))), sum(when(col(LABEL).equalTo(0.0), w.multiply(w)))).first();
+    double[] v = new double[10];
+    for (int i = 0; i < 10; i++) {
+      v[i] = r.isNullAt(i) ? 0 : ((Number) r.get(i)).doubleValue();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("tpr", v[0] > 0 ? v[2] / v[0] : 0.0);
+    m.put("fpr", v[1] > 0 ? v[3] / v[1] : 0.0);
+    double m1 = v[0] > 0 ? v[4] / v[0] : 0.0;
+    double m0 = v[1] > 0 ? v[5] / v[1] : 0.0;
+    m.put("mean_score_positive", m1);
+    m.put("mean_score_negative", m0);
+    m.put("sd_score_positive", v[0] > 0 ? Math.sqrt(Math.max(0, v[6] / v[0] - m1 * m1)) : 0.0);
+    m.put("sd_score_negative", v[1] > 0 ? Math.sqrt(Math.max(0, v[7] / v[1] - m0 * m0)) : 0.0);
+    m.put("effective_positives", v[8] > 0 ? v[0] * v[0] / v[8] : 0.0);
+    m.put("effective_negatives", v[9] > 0 ? v[1] * v[1] / v[9] : 0.0);
+    return m;
+  }
+
   /** A fitted model with its threshold, the chosen grid point and the cross-validation record. */
-  public record Fitted(PipelineModel model, double threshold, Candidate chosen, Map<String, Object> crossValidation) {}
+  public record Fitted(PipelineModel model, double threshold, Candidate chosen, Map<String, Object> crossValidation, Dataset<Row> outOfFold) {}
 
   /**
    * Steps 2 to 4 of {@link #train(Dataset, long, int)} on all of {@code train}: grid search by
@@ -233,6 +313,7 @@ public final class BotModel {
     Candidate chosen = GRID.get(1);
     Map<String, Object> cv = new LinkedHashMap<>();
     IsotonicRegressionModel calibrator = null;
+    Dataset<Row> outOfFold = null;
     double threshold = THRESHOLD;
     if (cvFolds >= 2) {
       Dataset<Row> trainFolds = train.withColumn("_cv", pmod(xxhash64(col(AccountFeatures.ACCOUNT_ID), lit(seed + 7)), lit(cvFolds))).cache();
@@ -258,6 +339,7 @@ public final class BotModel {
           new IsotonicRegression().setFeaturesCol(PROBABILITY).setFeatureIndex(1).setLabelCol(LABEL).setPredictionCol(CALIBRATED).setIsotonic(true).fit(bestOof);
       Dataset<Row> calibrated = calibrator.transform(bestOof).withColumn(AccountScores.BOT_PROBABILITY, col(CALIBRATED));
       threshold = youdenThreshold(calibrated);
+      outOfFold = calibrated.select(col(AccountFeatures.ACCOUNT_ID), col(LABEL), col(AccountScores.BOT_PROBABILITY), col(AccountFeatures.POSTS));
       cv.put("folds", cvFolds);
       cv.put("grid", grid);
       cv.put("chosen", chosen.params());
@@ -267,7 +349,7 @@ public final class BotModel {
     }
     PipelineModel forest = pipeline(seed, chosen).fit(train);
     PipelineModel model = calibrator == null ? forest : withCalibrator(forest, calibrator, train);
-    return new Fitted(model, threshold, chosen, cv);
+    return new Fitted(model, threshold, chosen, cv, outOfFold);
   }
 
   /**
@@ -286,7 +368,7 @@ public final class BotModel {
           perFold.add(pool.submit(() -> {
             PipelineModel m = pipeline(seed, c).fit(trainFolds.filter(col("_cv").notEqual(fold)));
             return rawScore(m, trainFolds.filter(col("_cv").equalTo(fold)))
-                .select(col(AccountFeatures.ACCOUNT_ID), col(LABEL), col(PROBABILITY), col(RAW))
+                .select(col(AccountFeatures.ACCOUNT_ID), col(LABEL), col(PROBABILITY), col(RAW), col(AccountFeatures.POSTS))
                 .localCheckpoint();
           }));
         }

@@ -16,6 +16,13 @@ import org.apache.spark.sql.SparkSession;
  * meanScorePositive/meanScoreNegative (PACC); the counts give their sampling uncertainty.
  * crossValidation holds the hyper-parameter grid with each point's out-of-fold ROC-AUC, the chosen
  * point and the calibrated out-of-fold metrics; holdoutMetrics the full metrics on the held-out fold.
+ *
+ * <p>The rates (tpr, fpr, mean scores and their spreads, with holdoutPositives/holdoutNegatives as
+ * their sample sizes) are measured on the rate sample: the held-out fold scored by the final model
+ * plus the calibrated out-of-fold scores of the training part, i.e. every labeled account scored by
+ * a model that did not train on it (Forman 2008 estimates them by cross-validation). errorRates
+ * records the sample and the same rates weighted by each account's posts, which bot_share's posts
+ * unit corrects with; it is null in models trained before it existed.
  */
 public record ModelMetadata(
     String modelId,
@@ -35,7 +42,8 @@ public record ModelMetadata(
     double holdoutRocAuc,
     Map<String, String> params,
     Map<String, Object> crossValidation,
-    Map<String, Object> holdoutMetrics) {
+    Map<String, Object> holdoutMetrics,
+    Map<String, Object> errorRates) {
 
   public static final String FILE = "metadata.json";
   public static final String PIPELINE = "pipeline";

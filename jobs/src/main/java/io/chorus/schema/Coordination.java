@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
 public final class Coordination {
   public static final String EDGES_TABLE = "coordination_edges";
   public static final String CLUSTERS_TABLE = "coordination_clusters";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final String ACCOUNT_A = "account_a";
   public static final String ACCOUNT_B = "account_b";
@@ -37,13 +37,14 @@ public final class Coordination {
   public static final String CO_LINK = "co_link";
   public static final String CO_TEXT = "co_text";
   public static final String HASHTAG_SEQUENCE = "hashtag_sequence";
+  public static final String SYNCHRONY = "synchrony";
 
   public static final StructType EDGES_SCHEMA =
       Fields.struct(
           required(ACCOUNT_A, StringType, "First account of the pair (account_a < account_b)", "id"),
           required(ACCOUNT_B, StringType, "Second account of the pair", "id"),
           required(PLATFORM, StringType, "Platform name", "name"),
-          required(TRACE, StringType, "co_repost, co_link, co_text or hashtag_sequence", "enum"),
+          required(TRACE, StringType, "co_repost, co_link, co_text, hashtag_sequence or synchrony", "enum"),
           required(WEIGHT, DoubleType, "Cosine similarity of the two accounts' TF-IDF trace vectors", "similarity 0..1"),
           required(N_SHARED, LongType, "Traces (item and time bucket) the two accounts share", "count"),
           required(FIRST_SEEN, TimestampType, "Earliest activity on a shared trace", "timestamp UTC"),

@@ -13,12 +13,13 @@ import org.apache.spark.sql.types.StructType;
 public final class Truth {
   public static final String ACCOUNTS_TABLE = "truth_accounts";
   public static final String BOT_SHARE_TABLE = "truth_bot_share";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final String ACCOUNT_ID = "account_id";
   public static final String KIND = "kind";
   public static final String IS_BOT = "is_bot";
   public static final String CAMPAIGN_ID = "campaign_id";
+  public static final String CAMPAIGN_TRACE = "campaign_trace";
   public static final String SLICE_TYPE = "slice_type";
   public static final String SLICE_VALUE = "slice_value";
   public static final String UNIT = "unit";
@@ -31,7 +32,10 @@ public final class Truth {
           required(ACCOUNT_ID, StringType, "Account id", "id"),
           required(KIND, StringType, "human, official, spam_bot, amplifier_bot, fake_follower, cyborg", "enum"),
           required(IS_BOT, BooleanType, "True for the bot kinds", "flag"),
-          optional(CAMPAIGN_ID, StringType, "Planted coordinated campaign the account belongs to", "id"));
+          optional(CAMPAIGN_ID, StringType, "Planted coordinated campaign the account belongs to", "id"),
+          optional(CAMPAIGN_TRACE, StringType,
+              "The coordination trace the campaign leaves by design: co_repost (reposts), co_text (copy-paste replies, a third verbatim and"
+                  + " the rest near-duplicates) or co_link (quotes in the members' own words)", "enum"));
 
   public static final StructType BOT_SHARE_SCHEMA =
       Fields.struct(

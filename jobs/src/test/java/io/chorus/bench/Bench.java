@@ -47,6 +47,10 @@ public final class Bench {
       PrevalenceEval.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("coordination")) {
+      CoordinationEval.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("classifier")) {
       ClassifierEval.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;

@@ -197,9 +197,12 @@ public final class ClassifierEval {
           k.put("accounts", rs.getLong(3));
           k.put(rs.getBoolean(2) ? "recall" : "flagged_share", rs.getDouble(4));
           k.put("mean_probability", rs.getDouble(5));
-          k.put("roc_auc_against_humans", rs.getBoolean(2) ? auc(s, "SELECT p, is_bot FROM j WHERE kind = '" + rs.getString(1) + "' OR kind = 'human'") : null);
           kinds.add(k);
         }
+      }
+      // After the loop: a second query on the same statement would close the result set being read.
+      for (Map<String, Object> k : kinds) {
+        k.put("roc_auc_against_humans", (boolean) k.get("is_bot") ? auc(s, "SELECT p, is_bot FROM j WHERE kind = '" + k.get("kind") + "' OR kind = 'human'") : null);
       }
       r.put("per_kind", kinds);
     }

@@ -108,4 +108,88 @@ class CoordinationDetectorTest extends SparkTestBase {
     assertThat(x3.<Long>getAs(Coordination.CLUSTER_SIZE)).isEqualTo(3L);
     assertThat(x3.getList(x3.fieldIndex(Coordination.TRACES))).containsExactly("co_repost");
   }
+
+  static final String BASE = "citizens across the region say the new water tariff hurts small farms and families every single month";
+
+  /** Word-bigram Jaccard similarity computed in plain Java, to fix the fixtures' premises independently of Spark. */
+  static double bigramJaccard(String x, String y) {
+    java.util.function.Function<String, java.util.Set<String>> bigrams = t -> {
+      String[] w = t.split(" ");
+      java.util.Set<String> out = new java.util.HashSet<>();
+      for (int i = 1; i < w.length; i++) {
+        out.add(w[i - 1] + " " + w[i]);
+      }
+      return out;
+    };
+    java.util.Set<String> a = bigrams.apply(x);
+    java.util.Set<String> b = bigrams.apply(y);
+    java.util.Set<String> inter = new java.util.HashSet<>(a);
+    inter.retainAll(b);
+    java.util.Set<String> union = new java.util.HashSet<>(a);
+    union.addAll(b);
+    return inter.size() / (double) union.size();
+  }
+
+  static String replaceWord(String text, int index, String with) {
+    String[] w = text.split(" ");
+    w[index] = with;
+    return String.join(" ", w);
+  }
+
+  @Test
+  void nearDuplicateTextsJustAboveTheThresholdAreGroupedAndJustBelowAreNot() {
+    String one = replaceWord(BASE, 5, "proposed");
+    String two = replaceWord(one, 12, "large");
+    String other = "a completely different message about football scores and the weekend weather forecast";
+    double j12 = bigramJaccard(BASE, one);
+    assertThat(j12).isEqualTo(bigramJaccard(one, two)).isCloseTo(14.0 / 18, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(bigramJaccard(BASE, two)).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-12));
+    Dataset<Row> texts = spark.createDataFrame(List.of(
+            org.apache.spark.sql.RowFactory.create("twitter", 1L, BASE), org.apache.spark.sql.RowFactory.create("twitter", 2L, one),
+            org.apache.spark.sql.RowFactory.create("twitter", 3L, two), org.apache.spark.sql.RowFactory.create("twitter", 4L, other)),
+        new org.apache.spark.sql.types.StructType().add("platform", "string").add(CoordinationDetector.TEXT_ID, "long").add("_norm", "string"));
+    // At a threshold just under 14/18 the chain base~one~two is one item although base and two are
+    // only 0.6 alike; just over it every text is its own item.
+    Map<Long, String> below = groups(CoordinationDetector.nearDuplicateGroups(texts, j12 - 0.01));
+    assertThat(below.get(1L)).isEqualTo(below.get(2L)).isEqualTo(below.get(3L)).isNotEqualTo(below.get(4L));
+    Map<Long, String> above = groups(CoordinationDetector.nearDuplicateGroups(texts, j12 + 0.01));
+    assertThat(new java.util.HashSet<>(above.values())).hasSize(4);
+  }
+
+  static Map<Long, String> groups(Dataset<Row> g) {
+    return g.collectAsList().stream().collect(Collectors.toMap(r -> r.<Long>getAs(CoordinationDetector.TEXT_ID), r -> r.getAs("_item")));
+  }
+
+  @Test
+  void copyPasteVariantsPostedWithinTheWindowAreCoTextOnlyWithNearDuplicateMatching() {
+    List<Fixtures.PostBuilder> p = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      String tpl = replaceWord(BASE, 2, "topic" + "abc".charAt(i));
+      p.add(post("a" + i, "u1", at(i * 10, 0)).text(tpl));
+      p.add(post("b" + i, "u2", at(i * 10, 20)).text(tpl + " shameful"));
+      p.add(post("c" + i, "u3", at(i * 10, 40)).text(replaceWord(tpl, 9, "damages")));
+    }
+    p.add(post("d", "u4", at(0, 30)).text("an unrelated long post about the football scores this weekend"));
+    Dataset<Row> posts = Fixtures.posts(spark, p.toArray(Fixtures.PostBuilder[]::new));
+    CoordinationDetector.Params near = new CoordinationDetector.Params(60, 3, 0.5, 100, 50, List.of(Coordination.CO_TEXT), 0.7);
+    assertThat(edgesByPair(CoordinationDetector.edges(CoordinationDetector.traces(posts, near), near))).containsOnlyKeys("u1-u2", "u1-u3", "u2-u3");
+    CoordinationDetector.Params exact = new CoordinationDetector.Params(60, 3, 0.5, 100, 50, List.of(Coordination.CO_TEXT), 1.0);
+    assertThat(CoordinationDetector.edges(CoordinationDetector.traces(posts, exact), exact).count()).isZero();
+  }
+
+  @Test
+  void accountsActiveInTheSameTimeBinsAreSynchronous() {
+    // s1 and s2 post in the same three one-minute bins; s3 posts three times in other bins and once
+    // in a shared one, which is not enough to pair.
+    Dataset<Row> posts = Fixtures.posts(spark,
+        post("p1", "s1", at(1, 5)), post("p2", "s2", at(1, 55)),
+        post("p3", "s1", at(7, 10)), post("p4", "s2", at(7, 11)),
+        post("p5", "s1", at(20, 30)), post("p6", "s2", at(20, 0)),
+        post("p7", "s3", at(20, 40)), post("p8", "s3", at(30, 0)), post("p9", "s3", at(40, 0)), post("p10", "s3", at(50, 0)));
+    CoordinationDetector.Params sync = new CoordinationDetector.Params(60, 3, 0.3, 100, 50, List.of(Coordination.SYNCHRONY));
+    Map<String, Row> edges = edgesByPair(CoordinationDetector.edges(CoordinationDetector.traces(posts, sync), sync));
+    assertThat(edges).containsOnlyKeys("s1-s2");
+    assertThat(edges.get("s1-s2").<Long>getAs(Coordination.N_SHARED)).isEqualTo(3L);
+    assertThat(edges.get("s1-s2").<String>getAs(Coordination.TRACE)).isEqualTo(Coordination.SYNCHRONY);
+  }
 }

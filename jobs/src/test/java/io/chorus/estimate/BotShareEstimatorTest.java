@@ -38,7 +38,7 @@ class BotShareEstimatorTest extends SparkTestBase {
   void correctedEstimatesEqualTheClosedForms() {
     // 100 accounts, 30 flagged; classifier TPR 0.8, FPR 0.1; mean scores 0.9 (bots) and 0.2 (humans).
     BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
-    Dataset<Row> share = BotShareEstimator.estimate(scores(100, 30, 0.7, 0.25), NO_POSTS(), rates, 50, 7, 10).cache();
+    Dataset<Row> share = BotShareEstimator.estimate(scores(100, 30, 0.7, 0.25), NO_POSTS(), BotShareEstimator.UnitRates.same(rates), 50, 7, 10).cache();
     double cc = 0.30;
     double pcc = (30 * 0.7 + 70 * 0.25) / 100;
     assertThat(overall(share, "accounts", "CC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(cc, within(1e-12));
@@ -57,7 +57,7 @@ class BotShareEstimatorTest extends SparkTestBase {
   void estimatesBelowZeroAreClippedAndFlagged() {
     // 5% flagged but FPR is 10%: ACC = (0.05 - 0.1) / 0.7 < 0.
     BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
-    Dataset<Row> share = BotShareEstimator.estimate(scores(40, 2, 0.9, 0.1), NO_POSTS(), rates, 20, 7, 100);
+    Dataset<Row> share = BotShareEstimator.estimate(scores(40, 2, 0.9, 0.1), NO_POSTS(), BotShareEstimator.UnitRates.same(rates), 20, 7, 100);
     Row acc = overall(share, "accounts", "ACC");
     assertThat(acc.<Double>getAs(BotShare.ESTIMATE)).isEqualTo(0.0);
     assertThat(acc.<Boolean>getAs(BotShare.CLIPPED)).isTrue();
@@ -71,10 +71,15 @@ class BotShareEstimatorTest extends SparkTestBase {
     Dataset<Row> posts = Fixtures.posts(spark,
         post("1", "acc0", "2024-03-01T10:00:00Z").hashtags("t"), post("2", "acc0", "2024-03-01T11:00:00Z").hashtags("t"),
         post("3", "acc0", "2024-03-02T11:00:00Z"), post("4", "acc1", "2024-03-01T12:00:00Z").hashtags("t"));
-    Dataset<Row> share = BotShareEstimator.estimate(scores(2, 1, 1.0, 0.0), posts, rates, 20, 7, 1).cache();
+    // The posts unit corrects with the post-weighted rates, the accounts unit with the account rates.
+    BotShareEstimator.Rates postRates = new BotShareEstimator.Rates(0.9, 0.05, 0.8, 0.1, 500, 500, 0.1, 0.1);
+    Dataset<Row> share = BotShareEstimator.estimate(scores(2, 1, 1.0, 0.0), posts, new BotShareEstimator.UnitRates(rates, postRates), 20, 7, 1).cache();
     assertThat(overall(share, "posts", "CC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(0.75, within(1e-12));
+    assertThat(overall(share, "accounts", "ACC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(0.5, within(1e-12));
     Row topic = share.filter("slice_type = 'topic' and slice_value = 't' and unit = 'posts' and method = 'ACC'").first();
-    assertThat(topic.<Double>getAs(BotShare.ESTIMATE)).isCloseTo(2.0 / 3, within(1e-12));
+    assertThat(topic.<Double>getAs(BotShare.ESTIMATE)).isCloseTo((2.0 / 3 - 0.05) / (0.9 - 0.05), within(1e-12));
+    Row topicPacc = share.filter("slice_type = 'topic' and slice_value = 't' and unit = 'posts' and method = 'PACC'").first();
+    assertThat(topicPacc.<Double>getAs(BotShare.ESTIMATE)).isCloseTo((2.0 / 3 - 0.1) / (0.8 - 0.1), within(1e-12));
     assertThat(topic.<Long>getAs(BotShare.N_POSTS)).isEqualTo(3L);
     Row day = share.filter("slice_type = 'day' and slice_value = '2024-03-02' and unit = 'accounts' and method = 'CC'").first();
     assertThat(day.<Double>getAs(BotShare.ESTIMATE)).isEqualTo(1.0);
@@ -108,7 +113,7 @@ class BotShareEstimatorTest extends SparkTestBase {
       rows.add(RowFactory.create(a[0], "twitter", bot ? 0.9 : 0.1, bot, "m"));
     }
     BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
-    Dataset<Row> share = BotShareEstimator.estimate(spark.createDataFrame(rows, AccountScores.SCHEMA), posts, extra, rates, 10, 7, 1, 100)
+    Dataset<Row> share = BotShareEstimator.estimate(spark.createDataFrame(rows, AccountScores.SCHEMA), posts, extra, BotShareEstimator.UnitRates.same(rates), 10, 7, 1, 100)
         .filter("method = 'CC'").cache();
     java.util.function.BiFunction<String, String, Row> slice = (type, unit) ->
         share.filter("slice_type = '" + type.split("=")[0] + "' and slice_value = '" + type.split("=")[1] + "' and unit = '" + unit + "'").first();
@@ -134,5 +139,45 @@ class BotShareEstimatorTest extends SparkTestBase {
     List<String> topics = BotShareEstimator.memberships(scores(3, 1, 0.9, 0.1), posts, 2).filter("slice_type = 'topic'")
         .select("slice_value").distinct().as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
     assertThat(topics).containsExactlyInAnyOrder("big", "mid");
+  }
+
+  @Test
+  void eachActivityStratumIsCorrectedWithItsOwnRates() {
+    // 50 silent accounts (stratum 0), 10 flagged; 50 accounts with one post each (stratum 1), 30
+    // flagged. Stratum 0: TPR 0.9, FPR 0.1, m1 0.8, m0 0.1; stratum 1: TPR 0.8, FPR 0.2, m1 0.7,
+    // m0 0.3; the other strata keep the pooled rates and have no members.
+    List<Row> rows = new ArrayList<>();
+    List<Fixtures.PostBuilder> posts = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      boolean active = i >= 50;
+      boolean flagged = active ? i < 80 : i < 10;
+      rows.add(RowFactory.create("acc" + i, "twitter", flagged ? 0.9 : 0.2, flagged, "m"));
+      if (active) {
+        posts.add(post("p" + i, "acc" + i, "2024-03-01T10:00:00Z"));
+      }
+    }
+    BotShareEstimator.Rates pooled = new BotShareEstimator.Rates(0.85, 0.15, 0.75, 0.2, 500, 500, 0.1, 0.1);
+    BotShareEstimator.Rates s0 = new BotShareEstimator.Rates(0.9, 0.1, 0.8, 0.1, 500, 500, 0.1, 0.1);
+    BotShareEstimator.Rates s1 = new BotShareEstimator.Rates(0.8, 0.2, 0.7, 0.3, 500, 500, 0.1, 0.1);
+    List<BotShareEstimator.UnitRates> strata = new ArrayList<>();
+    for (int k = 0; k < io.chorus.model.BotModel.ACTIVITY_STRATA.length; k++) {
+      strata.add(BotShareEstimator.UnitRates.same(k == 0 ? s0 : k == 1 ? s1 : pooled));
+    }
+    BotShareEstimator.UnitRates rates = new BotShareEstimator.UnitRates(pooled, pooled, strata);
+    Dataset<Row> share = BotShareEstimator.estimate(spark.createDataFrame(rows, AccountScores.SCHEMA),
+        Fixtures.posts(spark, posts.toArray(Fixtures.PostBuilder[]::new)), rates, 20, 7, 1).cache();
+    double acc0 = (10 / 50.0 - 0.1) / (0.9 - 0.1);
+    double acc1 = (30 / 50.0 - 0.2) / (0.8 - 0.2);
+    assertThat(overall(share, "accounts", "CC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(0.4, within(1e-12));
+    assertThat(overall(share, "accounts", "ACC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo((acc0 + acc1) / 2, within(1e-12));
+    double pcc0 = (10 * 0.9 + 40 * 0.2) / 50;
+    double pcc1 = (30 * 0.9 + 20 * 0.2) / 50;
+    assertThat(overall(share, "accounts", "PACC").<Double>getAs(BotShare.ESTIMATE))
+        .isCloseTo(((pcc0 - 0.1) / 0.7 + (pcc1 - 0.3) / 0.4) / 2, within(1e-12));
+    // The day slice holds only the active accounts: stratum 1 alone. Its posts unit weighs by posts
+    // and only stratum 1 has any.
+    Row day = share.filter("slice_type = 'day' and unit = 'accounts' and method = 'ACC'").first();
+    assertThat(day.<Double>getAs(BotShare.ESTIMATE)).isCloseTo(acc1, within(1e-12));
+    assertThat(overall(share, "posts", "ACC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(acc1, within(1e-12));
   }
 }

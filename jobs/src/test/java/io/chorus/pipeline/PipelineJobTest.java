@@ -81,7 +81,7 @@ class PipelineJobTest extends SparkTestBase {
   }
 
   @Test
-  void campaignMembersRepostTheirTargetsWithinSeconds() {
+  void campaignMembersAmplifyTheirTargetsWithinSeconds() {
     Dataset<Row> clean = archive("truth/clean_posts");
     Dataset<Row> members = archive("truth/" + Truth.ACCOUNTS_TABLE).filter(col(Truth.CAMPAIGN_ID).isNotNull());
     Dataset<Row> campaignReposts = clean.join(members, "account_id").filter(col("post_id").substr(11, 1).equalTo("9"))
