@@ -206,7 +206,7 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/bot_share/run_date=${run_date}'
 );
 
--- account_influence (v1)
+-- account_influence (v2)
 CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_influence (
   `account_id` string COMMENT '[required] Account id (id)',
   `platform` string COMMENT '[required] Platform name (name)',
@@ -242,7 +242,7 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/account_influence/run_date=${run_date}'
 );
 
--- topic_influence (v1)
+-- topic_influence (v2)
 CREATE EXTERNAL TABLE IF NOT EXISTS chorus.topic_influence (
   `day` date COMMENT '[required] UTC day (date)',
   `topic` string COMMENT '[required] Hashtag, lower case, without # (text)',
@@ -267,7 +267,7 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/topic_influence/run_date=${run_date}'
 );
 
--- watchlist_influence (v1)
+-- watchlist_influence (v2)
 CREATE EXTERNAL TABLE IF NOT EXISTS chorus.watchlist_influence (
   `day` date COMMENT '[required] UTC day (date)',
   `account_id` string COMMENT '[required] Watchlisted actor’s account id (id)',
@@ -282,6 +282,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS chorus.watchlist_influence (
   `coordinated_share` double COMMENT 'Share from coordinated accounts; null when coordination was not run (fraction)',
   `authentic_share` double COMMENT 'Share from likely-human, non-coordinated accounts (fraction)',
   `top_amplifiers` array<struct<account_id:string,amplifications:bigint>> COMMENT '[required] Top 5 amplifying accounts that day (list)',
+  `top_amplifying_clusters` array<struct<cluster_id:string,amplifications:bigint>> COMMENT '[required] Top 5 coordination clusters by their members’ amplification events that day; empty when coordination was not run (list)',
   `rank_in_type_country` bigint COMMENT '[required] Rank by amplifications_received among actors of the same actor_type and country that day (rank)'
 )
 COMMENT 'One row per watchlisted actor per UTC day with activity.'

@@ -166,7 +166,7 @@ LOCATION '${chorus.output}/bot_share'
 COMMENT 'One row per slice, unit and method.';
 ALTER TABLE chorus.bot_share RECOVER PARTITIONS;
 
--- account_influence (v1)
+-- account_influence (v2)
 CREATE TABLE IF NOT EXISTS chorus.account_influence (
   `account_id` STRING COMMENT '[required] Account id (id)',
   `platform` STRING COMMENT '[required] Platform name (name)',
@@ -195,7 +195,7 @@ LOCATION '${chorus.output}/account_influence'
 COMMENT 'One row per account that posted or was amplified.';
 ALTER TABLE chorus.account_influence RECOVER PARTITIONS;
 
--- topic_influence (v1)
+-- topic_influence (v2)
 CREATE TABLE IF NOT EXISTS chorus.topic_influence (
   `day` DATE COMMENT '[required] UTC day (date)',
   `topic` STRING COMMENT '[required] Hashtag, lower case, without # (text)',
@@ -213,7 +213,7 @@ LOCATION '${chorus.output}/topic_influence'
 COMMENT 'One row per hashtag per UTC day.';
 ALTER TABLE chorus.topic_influence RECOVER PARTITIONS;
 
--- watchlist_influence (v1)
+-- watchlist_influence (v2)
 CREATE TABLE IF NOT EXISTS chorus.watchlist_influence (
   `day` DATE COMMENT '[required] UTC day (date)',
   `account_id` STRING COMMENT '[required] Watchlisted actor’s account id (id)',
@@ -228,6 +228,7 @@ CREATE TABLE IF NOT EXISTS chorus.watchlist_influence (
   `coordinated_share` DOUBLE COMMENT 'Share from coordinated accounts; null when coordination was not run (fraction)',
   `authentic_share` DOUBLE COMMENT 'Share from likely-human, non-coordinated accounts (fraction)',
   `top_amplifiers` ARRAY<STRUCT<account_id: STRING COMMENT 'Account id', amplifications: BIGINT COMMENT 'Amplification events'>> COMMENT '[required] Top 5 amplifying accounts that day (list)',
+  `top_amplifying_clusters` ARRAY<STRUCT<cluster_id: STRING COMMENT 'coordination_clusters cluster id', amplifications: BIGINT COMMENT 'Amplification events from the cluster\'s members'>> COMMENT '[required] Top 5 coordination clusters by their members’ amplification events that day; empty when coordination was not run (list)',
   `rank_in_type_country` BIGINT COMMENT '[required] Rank by amplifications_received among actors of the same actor_type and country that day (rank)',
   `run_date` DATE COMMENT 'Run date of the run that wrote the row (partition)'
 )

@@ -177,7 +177,7 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'bot_share', 'ADD');
 
--- account_influence (v1)
+-- account_influence (v2)
 CREATE TABLE IF NOT EXISTS hive.chorus.account_influence (
   "account_id" varchar COMMENT '[required] Account id (id)',
   "platform" varchar COMMENT '[required] Platform name (name)',
@@ -208,7 +208,7 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'account_influence', 'ADD');
 
--- topic_influence (v1)
+-- topic_influence (v2)
 CREATE TABLE IF NOT EXISTS hive.chorus.topic_influence (
   "day" date COMMENT '[required] UTC day (date)',
   "topic" varchar COMMENT '[required] Hashtag, lower case, without # (text)',
@@ -228,7 +228,7 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'topic_influence', 'ADD');
 
--- watchlist_influence (v1)
+-- watchlist_influence (v2)
 CREATE TABLE IF NOT EXISTS hive.chorus.watchlist_influence (
   "day" date COMMENT '[required] UTC day (date)',
   "account_id" varchar COMMENT '[required] Watchlisted actor’s account id (id)',
@@ -243,6 +243,7 @@ CREATE TABLE IF NOT EXISTS hive.chorus.watchlist_influence (
   "coordinated_share" double COMMENT 'Share from coordinated accounts; null when coordination was not run (fraction)',
   "authentic_share" double COMMENT 'Share from likely-human, non-coordinated accounts (fraction)',
   "top_amplifiers" array(row("account_id" varchar, "amplifications" bigint)) COMMENT '[required] Top 5 amplifying accounts that day (list)',
+  "top_amplifying_clusters" array(row("cluster_id" varchar, "amplifications" bigint)) COMMENT '[required] Top 5 coordination clusters by their members’ amplification events that day; empty when coordination was not run (list)',
   "rank_in_type_country" bigint COMMENT '[required] Rank by amplifications_received among actors of the same actor_type and country that day (rank)',
   "run_date" date COMMENT 'Run date of the run that wrote the row (partition)'
 )

@@ -217,7 +217,8 @@ public final class CoordinationDetector {
    */
   public static Dataset<Row> nearDuplicateGroups(Dataset<Row> texts, double threshold) {
     Dataset<Row> distinct = texts.dropDuplicates(PLATFORM, TEXT_ID).withColumn("_sh", shingles(col("_norm")));
-    Dataset<Row> buckets = distinct.select(col(PLATFORM), col(TEXT_ID), col("_sh"), posexplode(minHashBands(col("_sh"))).as(new String[] {"_band", "_bh"}))
+    // Texts without a word (punctuation, symbols) have no shingles: only identical copies match them.
+    Dataset<Row> buckets = distinct.filter(size(col("_sh")).gt(0)).select(col(PLATFORM), col(TEXT_ID), col("_sh"), posexplode(minHashBands(col("_sh"))).as(new String[] {"_band", "_bh"}))
         .withColumn("_bn", count(lit(1)).over(Window.partitionBy(PLATFORM, "_band", "_bh")))
         .filter(col("_bn").between(2, MAX_BUCKET_TEXTS)).drop("_bn");
     Dataset<Row> a = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_ta"), col("_sh").as("_sa"));

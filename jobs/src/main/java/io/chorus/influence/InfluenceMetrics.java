@@ -45,6 +45,7 @@ public final class InfluenceMetrics {
   static final String AMP_BOT = "_amp_bot";
   static final String AMP_P = "_amp_p";
   static final String AMP_COORD = "_amp_coord";
+  static final String AMP_CLUSTER = "_amp_cluster";
   public static final int TOP_TOPIC = 10;
   public static final int TOP_WATCHLIST = 5;
 
@@ -84,9 +85,11 @@ public final class InfluenceMetrics {
         col(AccountScores.IS_LIKELY_BOT).as(AMP_BOT), col(AccountScores.BOT_PROBABILITY).as(AMP_P));
     Dataset<Row> e = events.join(s, new String[] {Posts.PLATFORM, AMPLIFIER}, "left");
     if (coordinatedOrNull == null) {
-      return e.withColumn(AMP_COORD, lit(null).cast("boolean"));
+      return e.withColumn(AMP_COORD, lit(null).cast("boolean")).withColumn(AMP_CLUSTER, lit(null).cast("string"));
     }
-    Dataset<Row> c = coordinatedOrNull.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID).as(AMPLIFIER), lit(true).as(AMP_COORD)).distinct();
+    // An account is in one connected component, so this is one row per member.
+    Dataset<Row> c = coordinatedOrNull.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID).as(AMPLIFIER), lit(true).as(AMP_COORD),
+        col(io.chorus.schema.Coordination.CLUSTER_ID).cast("string").as(AMP_CLUSTER)).dropDuplicates(Posts.PLATFORM, AMPLIFIER);
     return e.join(c, new String[] {Posts.PLATFORM, AMPLIFIER}, "left").withColumn(AMP_COORD, coalesce(col(AMP_COORD), lit(false)));
   }
 
@@ -173,12 +176,17 @@ public final class InfluenceMetrics {
 
   /** The top {@code n} of (group..., account, count) as an array of {account_id, amplifications}, largest first. */
   static Dataset<Row> topList(Dataset<Row> counts, String[] group, String accountCol, int n, String outCol) {
+    return topList(counts, group, accountCol, n, outCol, ACCOUNT_ID);
+  }
+
+  /** As above, naming the id field of the list's structs {@code idField}. */
+  static Dataset<Row> topList(Dataset<Row> counts, String[] group, String accountCol, int n, String outCol, String idField) {
     Column[] g = java.util.Arrays.stream(group).map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
     Column rn = row_number().over(Window.partitionBy(g).orderBy(col("_c").desc(), col(accountCol)));
     Dataset<Row> top = counts.withColumn("_rn", rn).filter(col("_rn").leq(n));
     Dataset<Row> collected = top.groupBy(g).agg(sort_array(collect_list(struct(col("_c"), col("_rn").multiply(-1).as("_o"), col(accountCol).as("_a"))), false).as("_l"));
     return collected.select(java.util.stream.Stream.concat(java.util.Arrays.stream(g),
-        java.util.stream.Stream.of(transform(col("_l"), x -> struct(x.getField("_a").as(ACCOUNT_ID), x.getField("_c").as(AMPLIFICATIONS))).as(outCol)))
+        java.util.stream.Stream.of(transform(col("_l"), x -> struct(x.getField("_a").as(idField), x.getField("_c").as(AMPLIFICATIONS))).as(outCol)))
         .toArray(Column[]::new));
   }
 
@@ -235,7 +243,9 @@ public final class InfluenceMetrics {
         avg(when(authentic(), 1.0).otherwise(0.0)).as(AUTHENTIC_SHARE));
     String[] g = {PLATFORM, ACCOUNT_ID, DAY};
     Dataset<Row> top = topList(ev.groupBy(PLATFORM, ACCOUNT_ID, DAY, AMPLIFIER).agg(count(lit(1)).as("_c")), g, AMPLIFIER, TOP_WATCHLIST, TOP_AMPLIFIERS);
-    Dataset<Row> days = ownPosts.join(received, g, "full_outer").join(top, g, "left").join(actors, k);
+    Dataset<Row> topClusters = topList(ev.filter(col(AMP_CLUSTER).isNotNull()).groupBy(col(PLATFORM), col(ACCOUNT_ID), col(DAY), col(AMP_CLUSTER))
+        .agg(count(lit(1)).as("_c")), g, AMP_CLUSTER, TOP_WATCHLIST, TOP_AMPLIFYING_CLUSTERS, io.chorus.schema.Influence.CLUSTER_ID);
+    Dataset<Row> days = ownPosts.join(received, g, "full_outer").join(top, g, "left").join(topClusters, g, "left").join(actors, k);
     Column amplifications = coalesce(col(AMPLIFICATIONS_RECEIVED), lit(0L));
     Column rank = row_number().over(Window.partitionBy(col(DAY), col(ACTOR_TYPE), col(COUNTRY)).orderBy(amplifications.desc(), col(ACCOUNT_ID)));
     return days.select(
@@ -244,6 +254,7 @@ public final class InfluenceMetrics {
         coalesce(col(UNIQUE_AMPLIFIERS), lit(0L)).as(UNIQUE_AMPLIFIERS),
         col(BOT_SHARE), col(COORDINATED_SHARE), col(AUTHENTIC_SHARE),
         coalesce(col(TOP_AMPLIFIERS), emptyRanked()).as(TOP_AMPLIFIERS),
+        coalesce(col(TOP_AMPLIFYING_CLUSTERS), array().cast(io.chorus.schema.Influence.RANKED_CLUSTER_LIST)).as(TOP_AMPLIFYING_CLUSTERS),
         rank.cast("long").as(RANK_IN_TYPE_COUNTRY));
   }
 }

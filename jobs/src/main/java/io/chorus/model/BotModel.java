@@ -161,8 +161,9 @@ public final class BotModel {
    *       with the best out-of-fold ROC-AUC is chosen.
    *   <li>Isotonic regression fitted to the chosen point's out-of-fold scores calibrates the
    *       probabilities (the forest's own vote shares are not probabilities, and they are
-   *       class-weighted); the threshold maximises tpr - fpr (Youden's J) on the calibrated
-   *       out-of-fold scores, the point where adjusted counting (ACC) is most stable (Forman 2008).
+   *       class-weighted); the threshold is 0.5 on the calibrated probability, the decision that
+   *       maximises expected accuracy under the labeled set's class mix. (Youden's J, max tpr -
+   *       fpr, is recorded beside it: on imbalanced sets it sits far lower and flags many humans.)
    *   <li>The chosen forest is refitted on all of T; forest plus calibrator are the saved model.
    *   <li>The held-out fold, never seen by any of this, gives the held-out metrics. The error rates
    *       bot-share estimation corrects with (TPR, FPR, per-class mean scores) come from every
@@ -306,7 +307,7 @@ public final class BotModel {
 
   /**
    * Steps 2 to 4 of {@link #train(Dataset, long, int)} on all of {@code train}: grid search by
-   * out-of-fold ROC-AUC, isotonic calibration and Youden threshold on the out-of-fold scores, refit.
+   * out-of-fold ROC-AUC, isotonic calibration on the out-of-fold scores, refit.
    * With {@code cvFolds} under 2: the default grid point, uncalibrated, threshold 0.5.
    */
   public static Fitted fit(Dataset<Row> train, long seed, int cvFolds) {
@@ -338,13 +339,14 @@ public final class BotModel {
       calibrator =
           new IsotonicRegression().setFeaturesCol(PROBABILITY).setFeatureIndex(1).setLabelCol(LABEL).setPredictionCol(CALIBRATED).setIsotonic(true).fit(bestOof);
       Dataset<Row> calibrated = calibrator.transform(bestOof).withColumn(AccountScores.BOT_PROBABILITY, col(CALIBRATED));
-      threshold = youdenThreshold(calibrated);
+      threshold = THRESHOLD;
       outOfFold = calibrated.select(col(AccountFeatures.ACCOUNT_ID), col(LABEL), col(AccountScores.BOT_PROBABILITY), col(AccountFeatures.POSTS));
       cv.put("folds", cvFolds);
       cv.put("grid", grid);
       cv.put("chosen", chosen.params());
       cv.put("calibration", "isotonic regression on out-of-fold scores");
-      cv.put("threshold_rule", "max tpr - fpr (Youden J) on calibrated out-of-fold scores");
+      cv.put("threshold_rule", "0.5 on the calibrated probability (accuracy-maximising under the labeled class mix)");
+      cv.put("youden_threshold", youdenThreshold(calibrated));
       cv.put("oof_metrics_calibrated", Evaluation.metrics(calibrated, threshold));
     }
     PipelineModel forest = pipeline(seed, chosen).fit(train);

@@ -20,7 +20,7 @@ public final class Influence {
   public static final String ACCOUNT_TABLE = "account_influence";
   public static final String TOPIC_TABLE = "topic_influence";
   public static final String WATCHLIST_TABLE = "watchlist_influence";
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   public static final String ACCOUNT_ID = "account_id";
   public static final String PLATFORM = "platform";
@@ -49,6 +49,8 @@ public final class Influence {
   public static final String COORDINATED_SHARE_POSTS = "coordinated_share_posts";
   public static final String TOP_AMPLIFIED = "top_amplified";
   public static final String TOP_AMPLIFIERS = "top_amplifiers";
+  public static final String TOP_AMPLIFYING_CLUSTERS = "top_amplifying_clusters";
+  public static final String CLUSTER_ID = "cluster_id";
   public static final String AMPLIFICATIONS = "amplifications";
 
   public static final String ACTOR_TYPE = "actor_type";
@@ -66,6 +68,14 @@ public final class Influence {
           optional(AMPLIFICATIONS, LongType, "Amplification events", "count"));
 
   public static final ArrayType RANKED_LIST = createArrayType(RANKED_ACCOUNT);
+
+  /** {cluster_id, amplifications}: an entry of a top-N list of coordination clusters. */
+  public static final StructType RANKED_CLUSTER =
+      Fields.struct(
+          optional(CLUSTER_ID, StringType, "coordination_clusters cluster id", "id"),
+          optional(AMPLIFICATIONS, LongType, "Amplification events from the cluster's members", "count"));
+
+  public static final ArrayType RANKED_CLUSTER_LIST = createArrayType(RANKED_CLUSTER);
 
   public static final StructType ACCOUNT_SCHEMA =
       Fields.struct(
@@ -115,6 +125,8 @@ public final class Influence {
           optional(COORDINATED_SHARE, DoubleType, "Share from coordinated accounts; null when coordination was not run", "fraction"),
           optional(AUTHENTIC_SHARE, DoubleType, "Share from likely-human, non-coordinated accounts", "fraction"),
           required(TOP_AMPLIFIERS, RANKED_LIST, "Top 5 amplifying accounts that day", "list"),
+          required(TOP_AMPLIFYING_CLUSTERS, RANKED_CLUSTER_LIST,
+              "Top 5 coordination clusters by their members' amplification events that day; empty when coordination was not run", "list"),
           required(RANK_IN_TYPE_COUNTRY, LongType, "Rank by amplifications_received among actors of the same actor_type and country that day", "rank"));
 
   public static final TableSchema ACCOUNT_TABLE_SCHEMA =

@@ -39,6 +39,8 @@ public final class CoordinationEval {
     long posts = 250_000;
     Path ira = Path.of("../shared/data/ira-troll-tweets");
     Path work = Path.of("bench/cache/coordination");
+    List<String> sweep = List.of();
+    boolean traces = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--accounts" -> accounts = Long.parseLong(args[++i]);
@@ -48,7 +50,10 @@ public final class CoordinationEval {
           ira = v.equals("none") ? null : Path.of(v);
         }
         case "--work" -> work = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --accounts N --posts N --ira DIR|none --work DIR)");
+        case "--sweep-min-similarity" -> sweep = List.of(args[++i].split(","));
+        case "--no-trace-runs" -> traces = false;
+        default -> throw new IllegalArgumentException("unknown flag " + args[i]
+            + " (known: --accounts N --posts N --ira DIR|none --work DIR --sweep-min-similarity a,b --no-trace-runs)");
       }
     }
     Bench.Options o = Bench.parse(new String[0]);
@@ -65,31 +70,39 @@ public final class CoordinationEval {
     Bench.chorus(o, "ingest", "--input", archive.toString(), "--output", out.toString(), "--run-date", DAY, "--quiet");
     report.put("archive", Map.of("accounts", accounts, "posts_target", posts, "seed", 404));
     List<Map<String, Object>> runs = new ArrayList<>();
-    String[][] configs = {
-      {"co_repost", "--traces", "co_repost"},
-      {"co_text", "--traces", "co_text"},
-      {"co_text identical only", "--traces", "co_text", "--text-similarity", "1"},
-      {"co_link", "--traces", "co_link"},
-      {"hashtag_sequence", "--traces", "hashtag_sequence"},
-      {"synchrony", "--traces", "synchrony"},
-      {"default traces"},
-    };
+    List<String[]> configs = new ArrayList<>();
+    if (traces) {
+      configs.addAll(List.of(
+          new String[] {"co_repost", "--traces", "co_repost"},
+          new String[] {"co_text", "--traces", "co_text"},
+          new String[] {"co_text identical only", "--traces", "co_text", "--text-similarity", "1"},
+          new String[] {"co_link", "--traces", "co_link"},
+          new String[] {"hashtag_sequence", "--traces", "hashtag_sequence"},
+          new String[] {"synchrony", "--traces", "synchrony"},
+          new String[] {"default traces"}));
+    }
+    // Sensitivity of the edge filter: co-repost alone and the default traces at other cosine floors.
+    for (String m : sweep) {
+      configs.add(new String[] {"co_repost at min-similarity " + m, "--traces", "co_repost", "--min-similarity", m});
+      configs.add(new String[] {"default traces at min-similarity " + m, "--traces", "co_repost,co_link,co_text,hashtag_sequence", "--min-similarity", m});
+    }
+    String prefix = traces ? "coordination" : sweep.isEmpty() ? "coordination-ira" : "coordination-sweep";
     for (String[] cfg : configs) {
       List<String> a = new ArrayList<>(List.of("coordination", "--input", out.toString(), "--output", out.toString(), "--run-date", DAY, "--quiet"));
       a.addAll(List.of(cfg).subList(1, cfg.length));
       Bench.ProcessRun r = Bench.chorus(o, a.toArray(String[]::new));
-      Map<String, Object> m = score(archive, out, cfg.length > 2 ? cfg[2] : null);
+      Map<String, Object> m = score(archive, out, cfg.length > 2 && !cfg[2].contains(",") ? cfg[2] : null);
       m.put("run", cfg[0]);
       m.put("flags", List.of(cfg).subList(1, cfg.length));
       m.put("seconds", r.seconds());
       runs.add(m);
       report.put("generator", runs);
-      Bench.writeResult("coordination", report);
+      Bench.writeResult(prefix, report);
       System.err.println("coordination | " + m);
     }
     if (ira != null && Files.isDirectory(ira)) {
       report.put("ira", ira(o, ira, work.resolve("out-ira")));
-      Bench.writeResult("coordination", report);
+      Bench.writeResult(prefix, report);
     }
   }
 

@@ -146,14 +146,18 @@ class CoordinationDetectorTest extends SparkTestBase {
     assertThat(bigramJaccard(BASE, two)).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-12));
     Dataset<Row> texts = spark.createDataFrame(List.of(
             org.apache.spark.sql.RowFactory.create("twitter", 1L, BASE), org.apache.spark.sql.RowFactory.create("twitter", 2L, one),
-            org.apache.spark.sql.RowFactory.create("twitter", 3L, two), org.apache.spark.sql.RowFactory.create("twitter", 4L, other)),
+            org.apache.spark.sql.RowFactory.create("twitter", 3L, two), org.apache.spark.sql.RowFactory.create("twitter", 4L, other),
+            org.apache.spark.sql.RowFactory.create("twitter", 5L, "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"),
+            org.apache.spark.sql.RowFactory.create("twitter", 6L, "?????????????????????????????!")),
         new org.apache.spark.sql.types.StructType().add("platform", "string").add(CoordinationDetector.TEXT_ID, "long").add("_norm", "string"));
     // At a threshold just under 14/18 the chain base~one~two is one item although base and two are
     // only 0.6 alike; just over it every text is its own item.
     Map<Long, String> below = groups(CoordinationDetector.nearDuplicateGroups(texts, j12 - 0.01));
     assertThat(below.get(1L)).isEqualTo(below.get(2L)).isEqualTo(below.get(3L)).isNotEqualTo(below.get(4L));
+    // Texts without words stay their own items (no shingles, nothing to compare).
+    assertThat(below).containsEntry(5L, "5").containsEntry(6L, "6");
     Map<Long, String> above = groups(CoordinationDetector.nearDuplicateGroups(texts, j12 + 0.01));
-    assertThat(new java.util.HashSet<>(above.values())).hasSize(4);
+    assertThat(new java.util.HashSet<>(above.values())).hasSize(6);
   }
 
   static Map<Long, String> groups(Dataset<Row> g) {

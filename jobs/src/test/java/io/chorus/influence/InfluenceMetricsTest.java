@@ -128,4 +128,22 @@ class InfluenceMetricsTest extends SparkTestBase {
     List<Row> top = a.getList(a.fieldIndex(TOP_AMPLIFIERS));
     assertThat(top).extracting(r -> r.<String>getAs(ACCOUNT_ID)).containsExactly("B", "C", "D"); // B and C two each (tie by id), D one
   }
+
+  @Test
+  void watchlistActorListsTheClustersAmplifyingIt() {
+    // B and D form one coordination cluster, C another: A receives 3 events from cl-B (r1, r2, m1)
+    // and 2 from cl-C (r3, r4); every amplifier is coordinated.
+    Dataset<Row> clusters = spark.sql("select * from values ('cl-B', 'B', 'twitter'), ('cl-B', 'D', 'twitter'), ('cl-C', 'C', 'twitter')"
+        + " as t(cluster_id, account_id, platform)");
+    Dataset<Row> flagged = InfluenceMetrics.withAmplifierFlags(InfluenceMetrics.events(posts, InfluenceMetrics.screenNames(posts, latest)), scores, clusters);
+    Dataset<Row> wl = spark.createDataFrame(List.of(RowFactory.create("A", "a_name", "twitter", "embassy", "FR", "Embassy")), Watchlist.SCHEMA);
+    Row a = InfluenceMetrics.watchlistInfluence(posts, flagged, InfluenceMetrics.resolveWatchlist(wl, InfluenceMetrics.screenNames(posts, latest)), true).first();
+    assertThat(a.<Double>getAs(COORDINATED_SHARE)).isCloseTo(1.0, within(1e-12));
+    assertThat(a.<Double>getAs(AUTHENTIC_SHARE)).isCloseTo(0.0, within(1e-12));
+    List<Row> top = a.getList(a.fieldIndex(TOP_AMPLIFYING_CLUSTERS));
+    assertThat(top).extracting(r -> r.<String>getAs(CLUSTER_ID)).containsExactly("cl-B", "cl-C");
+    assertThat(top).extracting(r -> r.<Long>getAs(AMPLIFICATIONS)).containsExactly(3L, 2L);
+    Row noCoordination = InfluenceMetrics.watchlistInfluence(posts, events, InfluenceMetrics.resolveWatchlist(wl, InfluenceMetrics.screenNames(posts, latest)), false).first();
+    assertThat(noCoordination.getList(noCoordination.fieldIndex(TOP_AMPLIFYING_CLUSTERS))).isEmpty();
+  }
 }
