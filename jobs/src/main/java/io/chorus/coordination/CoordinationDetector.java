@@ -157,7 +157,8 @@ public final class CoordinationDetector {
           .filter(length(col("_norm")).geq(Params.MIN_TEXT_CHARS))
           .withColumn(TEXT_ID, xxhash64(col("_norm")));
       Dataset<Row> items = p.textSimilarity() >= 1.0 ? texts.withColumn("_item", col(TEXT_ID).cast("string"))
-          : texts.join(nearDuplicateGroups(texts.select(PLATFORM, TEXT_ID, "_norm"), p.textSimilarity()), new String[] {PLATFORM, TEXT_ID});
+          : texts.join(nearDuplicateGroups(texts.select(PLATFORM, TEXT_ID, "_norm"), p.textSimilarity()), new String[] {PLATFORM, TEXT_ID}, "left")
+              .withColumn("_item", coalesce(col("_item"), col(TEXT_ID).cast("string")));
       parts.add(keyed(items, CO_TEXT, "_item", p.windowSeconds()));
     }
     if (p.traces().contains(HASHTAG_SEQUENCE)) {
@@ -184,18 +185,25 @@ public final class CoordinationDetector {
     return array_distinct(when(size(w).leq(1), w).otherwise(bigrams));
   }
 
-  /** BANDS x ROWS MinHash values of a shingle set: the least of a seeded hash over the shingles. */
-  static Column minHashBands(Column shingles) {
+  /**
+   * BANDS x ROWS MinHash values per text, from one row per (text, shingle): the least of a seeded
+   * hash over the text's shingles, as plain aggregates (compiled, unlike a lambda per hash).
+   */
+  static Dataset<Row> minHashBands(Dataset<Row> shingleRows) {
+    Column[] mins = new Column[BANDS * ROWS];
+    for (int j = 0; j < mins.length; j++) {
+      mins[j] = min(xxhash64(col("_s"), lit(j))).as("_m" + j);
+    }
+    Dataset<Row> sig = shingleRows.groupBy(PLATFORM, TEXT_ID).agg(mins[0], java.util.Arrays.copyOfRange(mins, 1, mins.length));
     Column[] bands = new Column[BANDS];
     for (int b = 0; b < BANDS; b++) {
       Column[] rows = new Column[ROWS];
       for (int j = 0; j < ROWS; j++) {
-        int seed = b * ROWS + j;
-        rows[j] = array_min(transform(shingles, x -> xxhash64(x, lit(seed))));
+        rows[j] = col("_m" + (b * ROWS + j));
       }
       bands[b] = xxhash64(rows);
     }
-    return array(bands);
+    return sig.select(col(PLATFORM), col(TEXT_ID), posexplode(array(bands)).as(new String[] {"_band", "_bh"}));
   }
 
   /** Jaccard similarity of two sets held as arrays without repeats. */
@@ -213,23 +221,26 @@ public final class CoordinationDetector {
    * common word; banding keeps candidates to true near-duplicates.
    *
    * @param texts (platform, _text_id, _norm)
-   * @return (platform, _text_id, _item): the item is the group id, or the text's own id
+   * @return (platform, _text_id, _item) for the texts in a near-duplicate group; the item is the
+   *     group id (other texts are their own item)
    */
   public static Dataset<Row> nearDuplicateGroups(Dataset<Row> texts, double threshold) {
-    Dataset<Row> distinct = texts.dropDuplicates(PLATFORM, TEXT_ID).withColumn("_sh", shingles(col("_norm")));
     // Texts without a word (punctuation, symbols) have no shingles: only identical copies match them.
-    Dataset<Row> buckets = distinct.filter(size(col("_sh")).gt(0)).select(col(PLATFORM), col(TEXT_ID), col("_sh"), posexplode(minHashBands(col("_sh"))).as(new String[] {"_band", "_bh"}))
+    Dataset<Row> distinct = texts.dropDuplicates(PLATFORM, TEXT_ID).select(col(PLATFORM), col(TEXT_ID), shingles(col("_norm")).as("_sh"))
+        .filter(size(col("_sh")).gt(0));
+    Dataset<Row> buckets = minHashBands(distinct.select(col(PLATFORM), col(TEXT_ID), explode(col("_sh")).as("_s")))
         .withColumn("_bn", count(lit(1)).over(Window.partitionBy(PLATFORM, "_band", "_bh")))
         .filter(col("_bn").between(2, MAX_BUCKET_TEXTS)).drop("_bn");
-    Dataset<Row> a = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_ta"), col("_sh").as("_sa"));
-    Dataset<Row> b = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_tb"), col("_sh").as("_sb"));
-    Dataset<Row> pairs = a.join(b, new String[] {PLATFORM, "_band", "_bh"}).filter(col("_ta").lt(col("_tb")))
-        .dropDuplicates(PLATFORM, "_ta", "_tb")
+    Dataset<Row> a = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_ta"));
+    Dataset<Row> b = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_tb"));
+    Dataset<Row> candidates = a.join(b, new String[] {PLATFORM, "_band", "_bh"}).filter(col("_ta").lt(col("_tb")))
+        .select(PLATFORM, "_ta", "_tb").distinct();
+    Dataset<Row> pairs = candidates
+        .join(distinct.select(col(PLATFORM), col(TEXT_ID).as("_ta"), col("_sh").as("_sa")), new String[] {PLATFORM, "_ta"})
+        .join(distinct.select(col(PLATFORM), col(TEXT_ID).as("_tb"), col("_sh").as("_sb")), new String[] {PLATFORM, "_tb"})
         .filter(jaccard(col("_sa"), col("_sb")).geq(threshold))
         .select(col(PLATFORM), col("_ta").cast("string").as(ACCOUNT_A), col("_tb").cast("string").as(ACCOUNT_B));
-    Dataset<Row> groups = components(pairs).select(col(PLATFORM), col(ACCOUNT_ID).cast("long").as(TEXT_ID), col(CLUSTER_ID).as("_group"));
-    return distinct.select(PLATFORM, TEXT_ID).join(groups, new String[] {PLATFORM, TEXT_ID}, "left")
-        .select(col(PLATFORM), col(TEXT_ID), coalesce(col("_group"), col(TEXT_ID).cast("string")).as("_item"));
+    return components(pairs).select(col(PLATFORM), col(ACCOUNT_ID).cast("long").as(TEXT_ID), col(CLUSTER_ID).as("_item"));
   }
 
   /** The bipartite projection: filtered, weighted account pairs per trace type. */

@@ -161,9 +161,10 @@ public final class BotModel {
    *       with the best out-of-fold ROC-AUC is chosen.
    *   <li>Isotonic regression fitted to the chosen point's out-of-fold scores calibrates the
    *       probabilities (the forest's own vote shares are not probabilities, and they are
-   *       class-weighted); the threshold is 0.5 on the calibrated probability, the decision that
-   *       maximises expected accuracy under the labeled set's class mix. (Youden's J, max tpr -
-   *       fpr, is recorded beside it: on imbalanced sets it sits far lower and flags many humans.)
+   *       class-weighted); the threshold maximises the bot class's F1 on the calibrated
+   *       out-of-fold scores. (Youden's J, max tpr - fpr, is recorded beside it: on imbalanced sets
+   *       it sits far lower and flags many humans; a fixed 0.5 flags nobody when calibrated
+   *       probabilities stay under it, as on the TwiBot-22 sample.)
    *   <li>The chosen forest is refitted on all of T; forest plus calibrator are the saved model.
    *   <li>The held-out fold, never seen by any of this, gives the held-out metrics. The error rates
    *       bot-share estimation corrects with (TPR, FPR, per-class mean scores) come from every
@@ -339,14 +340,14 @@ public final class BotModel {
       calibrator =
           new IsotonicRegression().setFeaturesCol(PROBABILITY).setFeatureIndex(1).setLabelCol(LABEL).setPredictionCol(CALIBRATED).setIsotonic(true).fit(bestOof);
       Dataset<Row> calibrated = calibrator.transform(bestOof).withColumn(AccountScores.BOT_PROBABILITY, col(CALIBRATED));
-      threshold = THRESHOLD;
+      threshold = bestThreshold(calibrated, BotModel::f1);
       outOfFold = calibrated.select(col(AccountFeatures.ACCOUNT_ID), col(LABEL), col(AccountScores.BOT_PROBABILITY), col(AccountFeatures.POSTS));
       cv.put("folds", cvFolds);
       cv.put("grid", grid);
       cv.put("chosen", chosen.params());
       cv.put("calibration", "isotonic regression on out-of-fold scores");
-      cv.put("threshold_rule", "0.5 on the calibrated probability (accuracy-maximising under the labeled class mix)");
-      cv.put("youden_threshold", youdenThreshold(calibrated));
+      cv.put("threshold_rule", "max F1 of the bot class on calibrated out-of-fold scores");
+      cv.put("youden_threshold", bestThreshold(calibrated, BotModel::youden));
       cv.put("oof_metrics_calibrated", Evaluation.metrics(calibrated, threshold));
     }
     PipelineModel forest = pipeline(seed, chosen).fit(train);
@@ -411,11 +412,26 @@ public final class BotModel {
     return new Pipeline().setStages(stages.toArray(new PipelineStage[0])).fit(schemaSource);
   }
 
+  /** Youden's J: tpr - fpr. */
+  static double youden(double tp, double fp, double pos, double neg) {
+    return (pos == 0 ? 0 : tp / pos) - (neg == 0 ? 0 : fp / neg);
+  }
+
+  /** The bot class's F1: tp / (tp + (fp + fn) / 2). */
+  static double f1(double tp, double fp, double pos, double neg) {
+    return tp == 0 ? 0 : tp / (tp + 0.5 * (fp + pos - tp));
+  }
+
+  /** A threshold rule: the value to maximise given tp, fp and the class sizes. */
+  interface Rule {
+    double value(double tp, double fp, double pos, double neg);
+  }
+
   /**
-   * The calibrated score s maximising tpr - fpr when flagging p >= s. Scores are grouped by value
+   * The calibrated score s maximising {@code rule} when flagging p >= s. Scores are grouped by value
    * first: isotonic output is a step function with at most one value per step, so this is small.
    */
-  static double youdenThreshold(Dataset<Row> scored) {
+  static double bestThreshold(Dataset<Row> scored, Rule rule) {
     List<Row> steps =
         scored
             .groupBy(col(AccountScores.BOT_PROBABILITY).as("_s"))
@@ -431,9 +447,9 @@ public final class BotModel {
     for (Row step : steps) {
       tp += step.getDouble(1);
       fp += step.getDouble(2);
-      double j = (pos == 0 ? 0 : tp / pos) - (neg == 0 ? 0 : fp / neg);
-      if (j > best + 1e-12) {
-        best = j;
+      double v = rule.value(tp, fp, pos, neg);
+      if (v > best + 1e-12) {
+        best = v;
         threshold = step.getDouble(0);
       }
     }
