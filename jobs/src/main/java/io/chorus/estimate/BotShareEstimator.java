@@ -90,7 +90,9 @@ public final class BotShareEstimator {
      */
     public static Rates postsOf(ModelMetadata md) {
       Object posts = md.errorRates() == null ? null : md.errorRates().get("posts");
-      if (!(posts instanceof java.util.Map<?, ?> m)) {
+      // Without posts among the labeled accounts (profile-only sets) there is no post weighting.
+      if (!(posts instanceof java.util.Map<?, ?> m) || !(((Number) m.get("effective_positives")).doubleValue() >= 1)
+          || !(((Number) m.get("effective_negatives")).doubleValue() >= 1)) {
         return of(md);
       }
       java.util.function.Function<String, Double> d = k -> ((Number) m.get(k)).doubleValue();
@@ -122,6 +124,9 @@ public final class BotShareEstimator {
           java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
           Rates a = rates((java.util.Map<?, ?>) m.get("accounts"));
           Rates p = rates((java.util.Map<?, ?>) m.get("posts"));
+          if (p.nPos() < 1 || p.nNeg() < 1) {
+            p = a;
+          }
           boolean usable = a.nPos() >= MIN_STRATUM_CLASS && a.nNeg() >= MIN_STRATUM_CLASS
               && a.tpr() - a.fpr() >= MIN_SEPARATION && a.mPos() - a.mNeg() >= MIN_SEPARATION;
           perStratum.add(usable ? new UnitRates(a, p) : new UnitRates(accounts, posts));

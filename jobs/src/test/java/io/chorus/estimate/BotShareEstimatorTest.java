@@ -180,4 +180,29 @@ class BotShareEstimatorTest extends SparkTestBase {
     assertThat(day.<Double>getAs(BotShare.ESTIMATE)).isCloseTo(acc1, within(1e-12));
     assertThat(overall(share, "posts", "ACC").<Double>getAs(BotShare.ESTIMATE)).isCloseTo(acc1, within(1e-12));
   }
+
+  @Test
+  void labeledSetsWithoutPostsCorrectThePostsUnitWithTheAccountRates() {
+    // A model trained on profile-only labeled sets: no posts, so every post-weighted rate has zero
+    // weight. The posts unit must fall back to the account rates, not to zeros.
+    java.util.Map<String, Object> zero = new java.util.LinkedHashMap<>();
+    for (String k : new String[] {"tpr", "fpr", "mean_score_positive", "mean_score_negative", "sd_score_positive", "sd_score_negative",
+        "effective_positives", "effective_negatives"}) {
+      zero.put(k, 0.0);
+    }
+    java.util.Map<String, Object> acc = new java.util.LinkedHashMap<>(java.util.Map.of("tpr", 0.9, "fpr", 0.1, "mean_score_positive", 0.8,
+        "mean_score_negative", 0.2, "sd_score_positive", 0.1, "sd_score_negative", 0.1, "effective_positives", 500.0, "effective_negatives", 500.0));
+    List<Object> strata = new ArrayList<>();
+    for (int k = 0; k < io.chorus.model.BotModel.ACTIVITY_STRATA.length; k++) {
+      strata.add(java.util.Map.of("stratum", k, "accounts", k == 0 ? acc : zero, "posts", zero));
+    }
+    io.chorus.model.ModelMetadata md = new io.chorus.model.ModelMetadata("m", "t", List.of(), 1000, 500, 500, 500, 0.5, 0.9, 0.1, 0.8, 0.2, 0.1, 0.1,
+        0.95, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), java.util.Map.of("accounts", acc, "posts", zero, "strata", strata));
+    BotShareEstimator.UnitRates r = BotShareEstimator.UnitRates.of(md);
+    assertThat(r.posts()).isEqualTo(r.accounts());
+    for (int k = 0; k < io.chorus.model.BotModel.ACTIVITY_STRATA.length; k++) {
+      assertThat(r.stratum(k).posts().tpr()).as("stratum " + k).isEqualTo(0.9);
+      assertThat(r.stratum(k).posts().fpr()).as("stratum " + k).isEqualTo(0.1);
+    }
+  }
 }
