@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.array_union;
 import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_min;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.slice;
@@ -87,14 +86,16 @@ public final class CoordinationDetector {
      * Synchrony is off by default: every account active in a time bin shares it, so its pairs
      * grow with the square of the posts per bin; busy archives need a narrow window for it.
      */
-    public static final Params DEFAULTS = new Params(60, 3, 0.3, 500, 50, List.of(CO_REPOST, CO_LINK, CO_TEXT, HASHTAG_SEQUENCE), 0.7);
+    public static final Params DEFAULTS =
+        new Params(60, 3, 0.3, 500, 50, List.of(CO_REPOST, CO_LINK, CO_TEXT, HASHTAG_SEQUENCE), Params.DEFAULT_TEXT_SIMILARITY);
     public static final List<String> KNOWN_TRACES = List.of(CO_REPOST, CO_LINK, CO_TEXT, HASHTAG_SEQUENCE, SYNCHRONY);
     /** Normalised texts shorter than this are too generic to be a co-text trace. */
     public static final int MIN_TEXT_CHARS = 25;
+    public static final double DEFAULT_TEXT_SIMILARITY = 0.7;
 
     /** Settings with the default text similarity. */
     public Params(long windowSeconds, int minShared, double minSimilarity, int maxTraceAccounts, int topEdges, List<String> traces) {
-      this(windowSeconds, minShared, minSimilarity, maxTraceAccounts, topEdges, traces, 0.7);
+      this(windowSeconds, minShared, minSimilarity, maxTraceAccounts, topEdges, traces, DEFAULT_TEXT_SIMILARITY);
     }
   }
 

@@ -90,14 +90,22 @@ public final class BotShareEstimator {
      */
     public static Rates postsOf(ModelMetadata md) {
       Object posts = md.errorRates() == null ? null : md.errorRates().get("posts");
-      // Without posts among the labeled accounts (profile-only sets) there is no post weighting.
-      if (!(posts instanceof java.util.Map<?, ?> m) || !(((Number) m.get("effective_positives")).doubleValue() >= 1)
-          || !(((Number) m.get("effective_negatives")).doubleValue() >= 1)) {
-        return of(md);
-      }
+      return posts instanceof java.util.Map<?, ?> m ? of(m).orIfUnweighted(of(md)) : of(md);
+    }
+
+    /** Rates from a metadata map as {@code BotModel.rates} writes it. */
+    static Rates of(java.util.Map<?, ?> m) {
       java.util.function.Function<String, Double> d = k -> ((Number) m.get(k)).doubleValue();
       return new Rates(d.apply("tpr"), d.apply("fpr"), d.apply("mean_score_positive"), d.apply("mean_score_negative"),
           Math.round(d.apply("effective_positives")), Math.round(d.apply("effective_negatives")), d.apply("sd_score_positive"), d.apply("sd_score_negative"));
+    }
+
+    /**
+     * These rates, or {@code fallback} when a class had no weight: without posts among the labeled
+     * accounts (profile-only sets) there is no post weighting. An effective size is 0 or at least 1.
+     */
+    Rates orIfUnweighted(Rates fallback) {
+      return nPos < 1 || nNeg < 1 ? fallback : this;
     }
   }
 
@@ -122,23 +130,14 @@ public final class BotShareEstimator {
       if (strata instanceof List<?> list && list.size() == BotModel.ACTIVITY_STRATA.length) {
         for (Object o : list) {
           java.util.Map<?, ?> m = (java.util.Map<?, ?>) o;
-          Rates a = rates((java.util.Map<?, ?>) m.get("accounts"));
-          Rates p = rates((java.util.Map<?, ?>) m.get("posts"));
-          if (p.nPos() < 1 || p.nNeg() < 1) {
-            p = a;
-          }
+          Rates a = Rates.of((java.util.Map<?, ?>) m.get("accounts"));
+          Rates p = Rates.of((java.util.Map<?, ?>) m.get("posts")).orIfUnweighted(a);
           boolean usable = a.nPos() >= MIN_STRATUM_CLASS && a.nNeg() >= MIN_STRATUM_CLASS
               && a.tpr() - a.fpr() >= MIN_SEPARATION && a.mPos() - a.mNeg() >= MIN_SEPARATION;
           perStratum.add(usable ? new UnitRates(a, p) : new UnitRates(accounts, posts));
         }
       }
       return new UnitRates(accounts, posts, perStratum);
-    }
-
-    static Rates rates(java.util.Map<?, ?> m) {
-      java.util.function.Function<String, Double> d = k -> ((Number) m.get(k)).doubleValue();
-      return new Rates(d.apply("tpr"), d.apply("fpr"), d.apply("mean_score_positive"), d.apply("mean_score_negative"),
-          Math.round(d.apply("effective_positives")), Math.round(d.apply("effective_negatives")), d.apply("sd_score_positive"), d.apply("sd_score_negative"));
     }
 
     /** The same rates for both units. */
