@@ -1,11 +1,13 @@
 package io.chorus.estimate;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.inline;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -13,6 +15,7 @@ import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.shiftRightUnsigned;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
@@ -346,7 +349,9 @@ public final class BotShareEstimator {
     aggs.add(sum(col("_posts")).as("_posts"));
     aggs.add(sum(col("_accounts")).as("_accounts"));
     Dataset<Row> bySlice = perStratum.groupBy(ST, SV, B).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    List<Dataset<Row>> perMethod = new ArrayList<>();
+    // One row per (slice, replicate) becomes one per unit and method: a single generator, not a union
+    // of eight reads of bySlice.
+    List<Column> perMethod = new ArrayList<>();
     for (String[] u : units) {
       Column wgt = col(u[1]);
       Column cc = when(wgt.gt(0), col(u[2]).divide(wgt));
@@ -355,15 +360,15 @@ public final class BotShareEstimator {
       Column pacc = when(wgt.gt(0).and(col(u[1] + "_paccna").equalTo(0)), col(u[1] + "_pacc").divide(wgt));
       Column[][] methods = {{lit(CC), cc}, {lit(ACC), acc}, {lit(PCC), pcc}, {lit(PACC), pacc}};
       for (Column[] method : methods) {
-        perMethod.add(bySlice.select(col(ST), col(SV), col(B), lit(u[0]).as(BotShare.UNIT), method[0].as(BotShare.METHOD),
-            method[1].as("_raw"), col("_posts"), col("_accounts")));
+        perMethod.add(struct(lit(u[0]).as(BotShare.UNIT), method[0].as(BotShare.METHOD), method[1].cast("double").as("_raw")));
       }
     }
-    Dataset<Row> long_ = perMethod.stream().reduce(Dataset::unionByName).orElseThrow();
+    Dataset<Row> long_ = bySlice.select(col(ST), col(SV), col(B), col("_posts"), col("_accounts"),
+        inline(array(perMethod.toArray(Column[]::new))));
     Column isPoint = col(B).equalTo(-1);
     Dataset<Row> summary = long_.groupBy(ST, SV, BotShare.UNIT, BotShare.METHOD).agg(
         max(when(isPoint, col("_raw"))).as("_point"),
-        percentile_approx(when(col(B).geq(0), clip(col("_raw"))), org.apache.spark.sql.functions.array(lit(0.025), lit(0.975)), lit(10_000)).as("_ci"),
+        percentile_approx(when(col(B).geq(0), clip(col("_raw"))), array(lit(0.025), lit(0.975)), lit(10_000)).as("_ci"),
         max(col("_posts")).as(BotShare.N_POSTS),
         max(col("_accounts")).as(BotShare.N_ACCOUNTS));
     return summary.select(
