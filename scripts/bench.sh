@@ -3,7 +3,7 @@
 # archives, and on the real IRA archive when ../shared/data is present. Writes
 # bench/results/<date>.json and bench/README.md. Archives are cached in bench/cache/ (git-ignored).
 #   scripts/bench.sh [--sizes 1M,10M,30M] [--runs 3] [--heap 3g] [--shuffle-partitions 8] [--ira DIR|none] [--ira-runs 1]
-#   scripts/bench.sh classifier [--labeled DIR|none] [--accounts 4000] [--posts 60000]
+#   scripts/bench.sh classifier [--labeled DIR|none] [--accounts 4000] [--posts 60000] [--parts generator,cv5,lodo,caverlee-cv5]
 #     the classifier's evaluation: nested 5-fold CV and leave-one-dataset-out on the labeled sets,
 #     per-kind recall on generator archives; writes bench/results/classifier-<date>.json
 #   scripts/bench.sh prevalence [--shares 0.02,0.1,0.3,0.5] [--accounts 20000] [--posts 200000]

@@ -48,6 +48,8 @@ public final class BotModel {
   public static final String LABEL = "_label";
   public static final String WEIGHT = "_weight";
   public static final String VECTOR = "_features";
+  /** The labeled set an account's label comes from (labels.source). */
+  public static final String SOURCE = "_source";
   public static final String PROBABILITY = "probability";
   public static final double MISSING = -1.0;
   public static final double THRESHOLD = 0.5;
@@ -67,14 +69,19 @@ public final class BotModel {
   }
 
   public static Pipeline pipeline(long seed, Candidate c) {
+    return pipeline(seed, c, AccountFeatures.FEATURE_COLUMNS);
+  }
+
+  /** The pipeline over a subset of the feature columns (see {@link #usableFeatures}). */
+  public static Pipeline pipeline(long seed, Candidate c, List<String> features) {
     String select =
-        AccountFeatures.FEATURE_COLUMNS.stream()
+        features.stream()
             .map(f -> "coalesce(CAST(" + f + " AS DOUBLE), " + MISSING + ") AS " + imputed(f))
             .collect(Collectors.joining(", "));
     SQLTransformer impute = new SQLTransformer().setStatement("SELECT *, " + select + " FROM __THIS__");
     VectorAssembler assembler =
         new VectorAssembler()
-            .setInputCols(AccountFeatures.FEATURE_COLUMNS.stream().map(BotModel::imputed).toArray(String[]::new))
+            .setInputCols(features.stream().map(BotModel::imputed).toArray(String[]::new))
             .setOutputCol(VECTOR);
     RandomForestClassifier rf =
         new RandomForestClassifier()
@@ -96,7 +103,8 @@ public final class BotModel {
         labels.select(
             col(Labels.ACCOUNT_ID),
             col(Labels.PLATFORM),
-            when(lower(col(Labels.LABEL)).equalTo(Labels.BOT), 1.0).when(lower(col(Labels.LABEL)).equalTo(Labels.HUMAN), 0.0).as(LABEL));
+            when(lower(col(Labels.LABEL)).equalTo(Labels.BOT), 1.0).when(lower(col(Labels.LABEL)).equalTo(Labels.HUMAN), 0.0).as(LABEL),
+            org.apache.spark.sql.functions.coalesce(col(Labels.SOURCE), lit("unknown")).as(SOURCE));
     Dataset<Row> joined =
         features.join(l, new String[] {AccountFeatures.ACCOUNT_ID, AccountFeatures.PLATFORM}).filter(col(LABEL).isNotNull());
     Row counts = joined.agg(count(lit(1)), sum(col(LABEL))).first();
@@ -224,12 +232,13 @@ public final class BotModel {
     params.put("seed", String.valueOf(seed));
     params.put("missing_value", String.valueOf(MISSING));
     params.put("calibration", calibrated ? "isotonic" : "none");
+    fitted.features().dropped().forEach((f, why) -> params.put("feature_left_out." + f, why));
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-    String id = "rf-" + stamp + "-" + Integer.toHexString(java.util.Objects.hash(trainAll, trainBots, seed, AccountFeatures.FEATURE_COLUMNS));
+    String id = "rf-" + stamp + "-" + Integer.toHexString(java.util.Objects.hash(trainAll, trainBots, seed, fitted.features().kept()));
     java.util.function.Function<String, Double> a = k -> (Double) accountRates.get(k);
     ModelMetadata md =
         new ModelMetadata(
-            id, Instant.now().toString(), List.copyOf(AccountFeatures.FEATURE_COLUMNS), trainAll, trainBots, positives, negatives, threshold,
+            id, Instant.now().toString(), fitted.features().kept(), trainAll, trainBots, positives, negatives, threshold,
             a.apply("tpr"), a.apply("fpr"), a.apply("mean_score_positive"), a.apply("mean_score_negative"),
             a.apply("sd_score_positive"), a.apply("sd_score_negative"), auc, params, cv, holdoutMetrics, errorRates);
     return new Trained(probe, md);
@@ -304,7 +313,50 @@ public final class BotModel {
   }
 
   /** A fitted model with its threshold, the chosen grid point and the cross-validation record. */
-  public record Fitted(PipelineModel model, double threshold, Candidate chosen, Map<String, Object> crossValidation, Dataset<Row> outOfFold) {}
+  public record Fitted(PipelineModel model, double threshold, Candidate chosen, Map<String, Object> crossValidation, Dataset<Row> outOfFold,
+      FeatureSelection features) {}
+
+  /** The features a model uses, and each left out with the reason. */
+  public record FeatureSelection(List<String> kept, Map<String, String> dropped) {}
+
+  /**
+   * The features whose availability does not identify the labeled set an account comes from. A
+   * feature that one labeled set provides and another lacks entirely (caverlee-2011 has six profile
+   * fields; botwiki-2019, all bots, has the full v1.1 profile) lets the forest learn "this field is
+   * present, so this is the all-bot set": a label leak through the set's layout, which then flags
+   * every account of any complete set as a bot (leaving cresci-2015 out of training ranked it
+   * backwards, ROC-AUC 0.02). Such features are left out; with one labeled set nothing is. A
+   * feature missing for some accounts of every set (posting behaviour of silent accounts) stays:
+   * there the missing value is behaviour, not layout.
+   */
+  public static FeatureSelection usableFeatures(Dataset<Row> labeled) {
+    List<Column> aggs = new ArrayList<>();
+    for (String f : AccountFeatures.FEATURE_COLUMNS) {
+      aggs.add(count(col(f)).as(f));
+    }
+    // One row per labeled set: bounded by the number of sets.
+    List<Row> perSource = labeled.groupBy(SOURCE).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).collectAsList();
+    List<String> kept = new ArrayList<>();
+    Map<String, String> dropped = new LinkedHashMap<>();
+    for (String f : AccountFeatures.FEATURE_COLUMNS) {
+      List<String> lacking = new ArrayList<>();
+      boolean someHave = false;
+      for (Row r : perSource) {
+        if (r.<Long>getAs(f) == 0L) {
+          lacking.add(r.getString(0));
+        } else {
+          someHave = true;
+        }
+      }
+      if (someHave && !lacking.isEmpty()) {
+        java.util.Collections.sort(lacking);
+        dropped.put(f, "absent from labeled set(s) " + String.join(", ", lacking) + " but present in others");
+      } else {
+        kept.add(f);
+      }
+    }
+    return new FeatureSelection(List.copyOf(kept), dropped);
+  }
 
   /**
    * Steps 2 to 4 of {@link #train(Dataset, long, int)} on all of {@code train}: grid search by
@@ -312,6 +364,7 @@ public final class BotModel {
    * With {@code cvFolds} under 2: the default grid point, uncalibrated, threshold 0.5.
    */
   public static Fitted fit(Dataset<Row> train, long seed, int cvFolds) {
+    FeatureSelection features = usableFeatures(train);
     Candidate chosen = GRID.get(1);
     Map<String, Object> cv = new LinkedHashMap<>();
     IsotonicRegressionModel calibrator = null;
@@ -322,7 +375,7 @@ public final class BotModel {
       double bestAuc = -1;
       Dataset<Row> bestOof = null;
       List<Map<String, Object>> grid = new ArrayList<>();
-      List<Dataset<Row>> oofs = outOfFold(trainFolds, GRID, cvFolds, seed);
+      List<Dataset<Row>> oofs = outOfFold(trainFolds, GRID, cvFolds, seed, features.kept());
       for (int i = 0; i < GRID.size(); i++) {
         Candidate c = GRID.get(i);
         Dataset<Row> oof = oofs.get(i);
@@ -350,9 +403,9 @@ public final class BotModel {
       cv.put("youden_threshold", bestThreshold(calibrated, BotModel::youden));
       cv.put("oof_metrics_calibrated", Evaluation.metrics(calibrated, threshold));
     }
-    PipelineModel forest = pipeline(seed, chosen).fit(train);
+    PipelineModel forest = pipeline(seed, chosen, features.kept()).fit(train);
     PipelineModel model = calibrator == null ? forest : withCalibrator(forest, calibrator, train);
-    return new Fitted(model, threshold, chosen, cv, outOfFold);
+    return new Fitted(model, threshold, chosen, cv, outOfFold, features);
   }
 
   /**
@@ -360,7 +413,7 @@ public final class BotModel {
    * {@code _cv} folds. The grid x folds forests are fitted concurrently: on small labeled sets each
    * fit is a chain of tiny Spark jobs, so running them side by side keeps the cores busy.
    */
-  static List<Dataset<Row>> outOfFold(Dataset<Row> trainFolds, List<Candidate> grid, int folds, long seed) {
+  static List<Dataset<Row>> outOfFold(Dataset<Row> trainFolds, List<Candidate> grid, int folds, long seed, List<String> features) {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(grid.size() * folds, FIT_THREADS));
     try {
       List<List<java.util.concurrent.Future<Dataset<Row>>>> futures = new ArrayList<>();
@@ -369,7 +422,7 @@ public final class BotModel {
         for (int k = 0; k < folds; k++) {
           int fold = k;
           perFold.add(pool.submit(() -> {
-            PipelineModel m = pipeline(seed, c).fit(trainFolds.filter(col("_cv").notEqual(fold)));
+            PipelineModel m = pipeline(seed, c, features).fit(trainFolds.filter(col("_cv").notEqual(fold)));
             return rawScore(m, trainFolds.filter(col("_cv").equalTo(fold)))
                 .select(col(AccountFeatures.ACCOUNT_ID), col(LABEL), col(PROBABILITY), col(RAW), col(AccountFeatures.POSTS))
                 .localCheckpoint();

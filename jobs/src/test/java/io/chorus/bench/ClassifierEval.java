@@ -26,11 +26,13 @@ import java.util.Map;
  *       (computed with DuckDB from account_scores and the archive's truth table).
  * </ul>
  *
- * Writes bench/results/classifier-&lt;date&gt;.json and docs/classifier-evaluation.md. Run with
- * {@code scripts/bench.sh classifier [--labeled DIR|none] [--accounts 4000 --posts 60000]}.
+ * Writes bench/results/classifier-&lt;date&gt;.json (docs/classifier-evaluation.md presents it). Run with
+ * {@code scripts/bench.sh classifier [--labeled DIR|none] [--accounts 4000 --posts 60000] [--parts generator,cv5,lodo,caverlee-cv5]}.
  */
 public final class ClassifierEval {
   static final String RUN_DATE = "2020-01-01";
+  /** What one run computes; {@code --parts} picks some (the rest keeps today's earlier figures). */
+  static final java.util.Set<String> PARTS = new java.util.LinkedHashSet<>(List.of("generator", "cv5", "lodo", "caverlee-cv5"));
 
   /** A labeled set: folder, ingest format, extra ingest flags. */
   record LabeledSet(String name, String format, List<String> flags, boolean bothClasses) {}
@@ -48,6 +50,7 @@ public final class ClassifierEval {
     long accounts = 4000;
     long posts = 60_000;
     Path work = Path.of("bench/cache/classifier");
+    java.util.Set<String> parts = PARTS;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--labeled" -> {
@@ -57,20 +60,31 @@ public final class ClassifierEval {
         case "--accounts" -> accounts = Long.parseLong(args[++i]);
         case "--posts" -> posts = Long.parseLong(args[++i]);
         case "--work" -> work = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown flag " + args[i] + " (known: --labeled DIR|none --accounts N --posts N --work DIR)");
+        case "--parts" -> {
+          parts = new java.util.LinkedHashSet<>(List.of(args[++i].split(",")));
+          if (!PARTS.containsAll(parts)) {
+            throw new IllegalArgumentException("--parts takes a comma list of " + PARTS + ", got " + parts);
+          }
+        }
+        default -> throw new IllegalArgumentException(
+            "unknown flag " + args[i] + " (known: --labeled DIR|none --accounts N --posts N --work DIR --parts " + String.join(",", PARTS) + ")");
       }
     }
     Bench.Options o = Bench.parse(new String[0]);
     Files.createDirectories(work);
-    Map<String, Object> report = new LinkedHashMap<>();
+    // Parts not rerun keep their figures from today's earlier report, when there is one.
+    Path earlier = Path.of("bench/results/classifier-" + LocalDate.now() + ".json");
+    Map<String, Object> report = parts.equals(PARTS) || !Files.exists(earlier) ? new LinkedHashMap<>() : read(earlier);
     report.put("date", LocalDate.now().toString());
     report.put("machine", Machine.describe());
-    report.put("generator", generator(o, work.toAbsolutePath(), accounts, posts));
-    write(report);
+    if (parts.contains("generator")) {
+      report.put("generator", generator(o, work.toAbsolutePath(), accounts, posts));
+      write(report);
+    }
     if (labeled != null && Files.isDirectory(labeled)) {
-      Map<String, Object> real = new LinkedHashMap<>();
-      report.put("labeled", real);
-      realSets(o, work.toAbsolutePath(), labeled.toAbsolutePath(), real, () -> write(report));
+      @SuppressWarnings("unchecked")
+      Map<String, Object> real = (Map<String, Object>) report.computeIfAbsent("labeled", k -> new LinkedHashMap<>());
+      realSets(o, work.toAbsolutePath(), labeled.toAbsolutePath(), real, parts, () -> write(report));
     } else {
       System.err.println("classifier | ../shared/data/labeled-profiles not found: real labeled sets skipped");
     }
@@ -82,7 +96,9 @@ public final class ClassifierEval {
   }
 
   /** Fills {@code out} step by step, saving after each: the large sets take a while on 2 cores. */
-  static void realSets(Bench.Options o, Path work, Path labeled, Map<String, Object> out, Checkpoint checkpoint) throws Exception {
+  @SuppressWarnings("unchecked")
+  static void realSets(Bench.Options o, Path work, Path labeled, Map<String, Object> out, java.util.Set<String> parts, Checkpoint checkpoint)
+      throws Exception {
     for (LabeledSet s : SETS) {
       Path root = work.resolve(s.name());
       List<String> ingest = new ArrayList<>(List.of("ingest", "--format", s.format(), "--input", labeled.resolve(s.name()).toString(),
@@ -91,17 +107,15 @@ public final class ClassifierEval {
       Bench.chorus(o, ingest.toArray(new String[0]));
       Bench.chorus(o, "features", "--input", root.toString(), "--output", root.toString(), "--run-date", RUN_DATE, "--quiet");
     }
-    Map<String, Object> cv = new LinkedHashMap<>();
-    out.put("cv5", cv);
+    Map<String, Object> cv = (Map<String, Object>) out.computeIfAbsent("cv5", k -> new LinkedHashMap<>());
     // smallest first; caverlee-2011 (41k accounts) after leave-one-dataset-out
     List<LabeledSet> bySize = List.of(SETS.get(2), SETS.get(0));
-    for (LabeledSet s : bySize) {
+    for (LabeledSet s : parts.contains("cv5") ? bySize : List.<LabeledSet>of()) {
       cv5(o, work, s, cv);
       checkpoint.save();
     }
-    Map<String, Object> lodo = new LinkedHashMap<>();
-    out.put("leave_one_dataset_out", lodo);
-    for (LabeledSet test : SETS) {
+    Map<String, Object> lodo = (Map<String, Object>) out.computeIfAbsent("leave_one_dataset_out", k -> new LinkedHashMap<>());
+    for (LabeledSet test : parts.contains("lodo") ? SETS : List.<LabeledSet>of()) {
       List<String> trainRoots = SETS.stream().filter(s -> s != test).map(s -> work.resolve(s.name()).toString()).toList();
       Path model = work.resolve("lodo-model-" + test.name());
       Path root = work.resolve(test.name());
@@ -121,8 +135,10 @@ public final class ClassifierEval {
       System.err.printf(Locale.ROOT, "classifier | leave out %s: %s%n", test.name(), brief(m));
       checkpoint.save();
     }
-    cv5(o, work, SETS.get(1), cv);
-    checkpoint.save();
+    if (parts.contains("caverlee-cv5")) {
+      cv5(o, work, SETS.get(1), cv);
+      checkpoint.save();
+    }
   }
 
   /** A set with bots only (botwiki): the share of its labeled bots the model flags, from account_scores. */

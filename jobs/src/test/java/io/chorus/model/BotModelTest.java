@@ -166,6 +166,42 @@ class BotModelTest extends SparkTestBase {
     assertThat(meanRaw - share).as("raw class-weighted mean %s vs share %s", meanRaw, share).isGreaterThan(0.1);
   }
 
+  /**
+   * Two labeled sets with different layouts: "thin" (both classes) lacks default_profile entirely,
+   * "full" (bots only) has it. Its presence would say "full, so bot": it is left out, with the
+   * reason; followers_count (in both) and posts_per_day (missing for some accounts of each set)
+   * stay. With one set, nothing is left out.
+   */
+  @Test
+  void aFeatureThatOneLabeledSetLacksEntirelyIsLeftOutSoItsLayoutCannotLeakTheLabel() {
+    List<Row> f = new ArrayList<>();
+    List<Row> l = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      boolean full = i < 10;
+      boolean bot = full || i % 2 == 0;
+      Object[] v = new Object[AccountFeatures.SCHEMA.fields().length];
+      v[0] = "s" + i;
+      v[1] = "twitter";
+      set(v, AccountFeatures.HAS_PROFILE, 1.0);
+      set(v, AccountFeatures.FOLLOWERS, bot ? 5.0 : 500.0);
+      set(v, AccountFeatures.DEFAULT_PROFILE, full ? 1.0 : null);
+      set(v, AccountFeatures.POSTS_PER_DAY, i % 3 == 0 ? null : 2.0);
+      f.add(RowFactory.create(v));
+      l.add(RowFactory.create("s" + i, "twitter", bot ? Labels.BOT : Labels.HUMAN, full ? "full" : "thin"));
+    }
+    Dataset<Row> labeled = BotModel.labeled(spark.createDataFrame(f, AccountFeatures.SCHEMA), spark.createDataFrame(l, Labels.SCHEMA));
+    BotModel.FeatureSelection sel = BotModel.usableFeatures(labeled);
+    assertThat(sel.dropped()).containsOnlyKeys(AccountFeatures.DEFAULT_PROFILE);
+    assertThat(sel.dropped().get(AccountFeatures.DEFAULT_PROFILE)).contains("thin");
+    assertThat(sel.kept()).contains(AccountFeatures.FOLLOWERS, AccountFeatures.POSTS_PER_DAY, AccountFeatures.STATUSES)
+        .doesNotContain(AccountFeatures.DEFAULT_PROFILE)
+        .hasSize(AccountFeatures.FEATURE_COLUMNS.size() - 1);
+    BotModel.Fitted fitted = BotModel.fit(labeled, 3, 0);
+    org.apache.spark.ml.feature.VectorAssembler assembler = (org.apache.spark.ml.feature.VectorAssembler) fitted.model().stages()[1];
+    assertThat(assembler.getInputCols()).hasSize(sel.kept().size()).doesNotContain(AccountFeatures.DEFAULT_PROFILE + "__i");
+    assertThat(BotModel.usableFeatures(labeled.filter(org.apache.spark.sql.functions.col(BotModel.SOURCE).equalTo("thin"))).dropped()).isEmpty();
+  }
+
   static double meanScore(PipelineModel m, Dataset<Row> feats) {
     return BotModel.withProbability(m, feats).agg(org.apache.spark.sql.functions.avg(AccountScores.BOT_PROBABILITY)).first().getDouble(0);
   }
