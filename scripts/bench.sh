@@ -6,7 +6,7 @@
 #   scripts/bench.sh classifier [--labeled DIR|none] [--accounts 4000] [--posts 60000] [--parts generator,cv5,lodo,caverlee-cv5]
 #     the classifier's evaluation: nested 5-fold CV and leave-one-dataset-out on the labeled sets,
 #     per-kind recall on generator archives; writes bench/results/classifier-<date>.json
-#   scripts/bench.sh prevalence [--shares 0.02,0.1,0.3,0.5] [--accounts 20000] [--posts 200000]
+#   scripts/bench.sh prevalence [--shares 0.02,0.1,0.3,0.5] [--accounts 20000] [--posts 200000] [--training separate|own]
 #     bot-share estimators against the generator's truth at several true shares (prior shift);
 #     writes bench/results/prevalence-<date>.json
 #   scripts/bench.sh coordination [--accounts 20000] [--posts 250000] [--ira DIR|none]
