@@ -4,6 +4,7 @@ import static io.chorus.generate.Randoms.categorical;
 import static io.chorus.generate.Randoms.pick;
 import static io.chorus.generate.Randoms.weightedIndex;
 import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.array_distinct;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.coalesce;
@@ -521,14 +522,34 @@ public final class SyntheticArchive {
   Dataset<Row> campaignPosts(Dataset<Row> pop, Dataset<Row> originals) {
     SparkSession spark = pop.sparkSession();
     Column c = col("campaign_id_n");
-    Dataset<Row> campaigns = spark.range(campaigns()).withColumnRenamed("id", "campaign_id_n")
-        // Sponsors are popular accounts, officials twice as likely (state media, ministries).
-        .withColumn("sponsor", when(r.u("sp_off", c).lt(0.5), r.index(cfg.officials(), "sponsor", c))
-            .otherwise(r.index(cfg.popular(), "sponsor2", c)))
-        .select(col("campaign_id_n"), col("sponsor"), explode(sequence(lit(0), lit(CAMPAIGN_TARGETS - 1))).as("t"));
     Dataset<Row> counts = originals.groupBy(col("p_id").as("sponsor")).agg(count("*").as("s_n"));
+    // Sponsors are popular accounts, officials twice as likely (state media, ministries), among those
+    // with at least CAMPAIGN_TARGETS originals: an account cannot repost one post twice, so every
+    // target must be a distinct post. (Without the condition, a sponsor with two originals gave its
+    // campaign two targets reposted five times each.)
+    Dataset<Row> eligible = counts.filter(col("sponsor").lt(cfg.popular()).and(col("s_n").geq(CAMPAIGN_TARGETS)))
+        .withColumn("_off", col("sponsor").lt(cfg.officials()))
+        .withColumn("_a", row_number().over(Window.orderBy(col("sponsor"))).minus(1))
+        .withColumn("_o", when(col("_off"), row_number().over(Window.partitionBy(col("_off")).orderBy(col("sponsor"))).minus(1)))
+        .cache();
+    Row n = eligible.agg(count(lit(1)), count(col("_o"))).first();
+    long nAll = n.getLong(0);
+    long nOff = n.getLong(1);
+    Dataset<Row> byKey = eligible.select(col("sponsor"), explode(array_compact(array(concat(lit("a"), col("_a").cast("string")),
+        when(col("_off"), concat(lit("o"), col("_o").cast("string")))))).as("_key"));
+    Column key0 = nOff > 0
+        ? when(r.u("sp_off", c).lt(0.5), concat(lit("o"), r.index(nOff, "sponsor", c).cast("string")))
+            .otherwise(concat(lit("a"), r.index(Math.max(1, nAll), "sponsor2", c).cast("string")))
+        : concat(lit("a"), r.index(Math.max(1, nAll), "sponsor2", c).cast("string"));
+    Dataset<Row> campaigns = nAll > 0
+        ? spark.range(campaigns()).withColumnRenamed("id", "campaign_id_n").withColumn("_key", key0).join(byKey, "_key").drop("_key")
+        // A tiny archive with no such account: the old choice, with as many targets as the sponsor has originals.
+        : spark.range(campaigns()).withColumnRenamed("id", "campaign_id_n")
+            .withColumn("sponsor", when(r.u("sp_off", c).lt(0.5), r.index(cfg.officials(), "sponsor", c)).otherwise(r.index(cfg.popular(), "sponsor2", c)));
+    campaigns = campaigns.select(col("campaign_id_n"), col("sponsor"), explode(sequence(lit(0), lit(CAMPAIGN_TARGETS - 1))).as("t"));
     Dataset<Row> targets = campaigns.join(counts, "sponsor")
-        // Consecutive originals from a random start: distinct targets whenever the sponsor has enough.
+        .filter(col("t").lt(col("s_n")))
+        // Consecutive originals from a random start: distinct targets.
         .withColumn("p_idx_want", pmod(floor(r.u("ctarget", c).multiply(col("s_n"))).cast("long").plus(col("t")), col("s_n")))
         .join(originals, col("sponsor").equalTo(col("p_id")).and(col("p_idx_want").equalTo(col("p_idx"))));
     Dataset<Row> members = pop.filter(col("campaign").isNotNull())
