@@ -156,13 +156,14 @@ TBLPROPERTIES (
   'storage.location.template' = 's3://YOUR-BUCKET/chorus-out/account_features/run_date=${run_date}'
 );
 
--- account_scores (v1)
+-- account_scores (v2)
 CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_scores (
   `account_id` string COMMENT '[required] Account id (id)',
   `platform` string COMMENT '[required] Platform name (name)',
   `bot_probability` double COMMENT '[required] Model probability that the account is automated (probability 0..1)',
   `is_likely_bot` boolean COMMENT '[required] bot_probability >= the model threshold in its metadata (flag)',
-  `model_id` string COMMENT '[required] Identity of the model that scored the account (id)'
+  `model_id` string COMMENT '[required] Identity of the model that scored the account (id)',
+  `top_features` array<struct<feature:string,contribution:double>> COMMENT '[required] Up to 3 features that pushed the score most toward bot, largest first (path attributions of the random forest; empty when none did; see README, Classifier) (list)'
 )
 COMMENT 'One row per scored account.'
 PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')

@@ -130,13 +130,14 @@ LOCATION '${chorus.output}/account_features'
 COMMENT 'One row per account seen in posts or accounts.';
 ALTER TABLE chorus.account_features RECOVER PARTITIONS;
 
--- account_scores (v1)
+-- account_scores (v2)
 CREATE TABLE IF NOT EXISTS chorus.account_scores (
   `account_id` STRING COMMENT '[required] Account id (id)',
   `platform` STRING COMMENT '[required] Platform name (name)',
   `bot_probability` DOUBLE COMMENT '[required] Model probability that the account is automated (probability 0..1)',
   `is_likely_bot` BOOLEAN COMMENT '[required] bot_probability >= the model threshold in its metadata (flag)',
   `model_id` STRING COMMENT '[required] Identity of the model that scored the account (id)',
+  `top_features` ARRAY<STRUCT<feature: STRING COMMENT 'account_features column', contribution: DOUBLE COMMENT 'Change in the forest\'s raw bot vote credited to the feature along the account\'s tree paths, averaged over the trees'>> COMMENT '[required] Up to 3 features that pushed the score most toward bot, largest first (path attributions of the random forest; empty when none did; see README, Classifier) (list)',
   `run_date` DATE COMMENT 'Run date of the run that wrote the row (partition)'
 )
 USING parquet

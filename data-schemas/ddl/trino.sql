@@ -137,13 +137,14 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'account_features', 'ADD');
 
--- account_scores (v1)
+-- account_scores (v2)
 CREATE TABLE IF NOT EXISTS hive.chorus.account_scores (
   "account_id" varchar COMMENT '[required] Account id (id)',
   "platform" varchar COMMENT '[required] Platform name (name)',
   "bot_probability" double COMMENT '[required] Model probability that the account is automated (probability 0..1)',
   "is_likely_bot" boolean COMMENT '[required] bot_probability >= the model threshold in its metadata (flag)',
   "model_id" varchar COMMENT '[required] Identity of the model that scored the account (id)',
+  "top_features" array(row("feature" varchar, "contribution" double)) COMMENT '[required] Up to 3 features that pushed the score most toward bot, largest first (path attributions of the random forest; empty when none did; see README, Classifier) (list)',
   "run_date" date COMMENT 'Run date of the run that wrote the row (partition)'
 )
 COMMENT 'One row per scored account.'

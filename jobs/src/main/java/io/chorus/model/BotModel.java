@@ -60,8 +60,10 @@ public final class BotModel {
 
   private BotModel() {}
 
+  static final String IMPUTED_SUFFIX = "__i";
+
   static String imputed(String f) {
-    return f + "__i";
+    return f + IMPUTED_SUFFIX;
   }
 
   public static Pipeline pipeline(long seed) {
@@ -517,6 +519,24 @@ public final class BotModel {
             col(AccountFeatures.PLATFORM),
             col(AccountScores.BOT_PROBABILITY),
             col(AccountScores.BOT_PROBABILITY).geq(md.threshold()).as(AccountScores.IS_LIKELY_BOT),
-            lit(md.modelId()).as(AccountScores.MODEL_ID));
+            lit(md.modelId()).as(AccountScores.MODEL_ID),
+            contributions(model).column(VECTOR).as(AccountScores.TOP_FEATURES));
+  }
+
+  /** Path attributions of the model's forest over the assembler's features. */
+  static Contributions contributions(PipelineModel model) {
+    org.apache.spark.ml.classification.RandomForestClassificationModel forest = null;
+    List<String> names = null;
+    for (Transformer t : model.stages()) {
+      if (t instanceof org.apache.spark.ml.classification.RandomForestClassificationModel rf) {
+        forest = rf;
+      } else if (t instanceof VectorAssembler a) {
+        names = java.util.Arrays.stream(a.getInputCols()).map(c -> c.endsWith(IMPUTED_SUFFIX) ? c.substring(0, c.length() - IMPUTED_SUFFIX.length()) : c).toList();
+      }
+    }
+    if (forest == null || names == null) {
+      throw new ChorusException("The model has no random forest and feature assembler: it was not written by Chorus train. Fix: retrain it.");
+    }
+    return Contributions.of(forest, names);
   }
 }

@@ -21,7 +21,7 @@ class BotShareEstimatorTest extends SparkTestBase {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       boolean bot = i < flagged;
-      rows.add(RowFactory.create("acc" + i, "twitter", bot ? pHigh : pLow, bot, "m"));
+      rows.add(RowFactory.create("acc" + i, "twitter", bot ? pHigh : pLow, bot, "m", java.util.List.of()));
     }
     return spark.createDataFrame(rows, AccountScores.SCHEMA);
   }
@@ -110,7 +110,7 @@ class BotShareEstimatorTest extends SparkTestBase {
     List<Row> rows = new ArrayList<>();
     for (String[] a : new String[][] {{"acc0", "1"}, {"acc1", "0"}, {"acc2", "0"}, {"acc3", "1"}, {"e1", "0"}, {"m1", "0"}}) {
       boolean bot = a[1].equals("1");
-      rows.add(RowFactory.create(a[0], "twitter", bot ? 0.9 : 0.1, bot, "m"));
+      rows.add(RowFactory.create(a[0], "twitter", bot ? 0.9 : 0.1, bot, "m", java.util.List.of()));
     }
     BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
     Dataset<Row> share = BotShareEstimator.estimate(spark.createDataFrame(rows, AccountScores.SCHEMA), posts, extra, BotShareEstimator.UnitRates.same(rates), 10, 7, 1, 100)
@@ -151,7 +151,7 @@ class BotShareEstimatorTest extends SparkTestBase {
     for (int i = 0; i < 100; i++) {
       boolean active = i >= 50;
       boolean flagged = active ? i < 80 : i < 10;
-      rows.add(RowFactory.create("acc" + i, "twitter", flagged ? 0.9 : 0.2, flagged, "m"));
+      rows.add(RowFactory.create("acc" + i, "twitter", flagged ? 0.9 : 0.2, flagged, "m", java.util.List.of()));
       if (active) {
         posts.add(post("p" + i, "acc" + i, "2024-03-01T10:00:00Z"));
       }

@@ -44,8 +44,8 @@ class InfluenceMetricsTest extends SparkTestBase {
         post("m1", "D", "2024-03-01T11:00:00Z").screenName("d_name").mentions("a_name", "nobody"),
         post("s1", "A", "2024-03-01T12:10:00Z").screenName("a_name").repostOf("p2", "A"));
     scores = spark.createDataFrame(List.of(
-        RowFactory.create("A", "twitter", 0.1, false, "m"), RowFactory.create("B", "twitter", 0.9, true, "m"),
-        RowFactory.create("C", "twitter", 0.2, false, "m"), RowFactory.create("D", "twitter", 0.3, false, "m")), AccountScores.SCHEMA);
+        RowFactory.create("A", "twitter", 0.1, false, "m", java.util.List.of()), RowFactory.create("B", "twitter", 0.9, true, "m", java.util.List.of()),
+        RowFactory.create("C", "twitter", 0.2, false, "m", java.util.List.of()), RowFactory.create("D", "twitter", 0.3, false, "m", java.util.List.of())), AccountScores.SCHEMA);
     latest = FeatureCalc.latestSnapshot(spark.createDataFrame(List.of(
         Fixtures.account("A", "a_name", "2020-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 1000, 10, 10),
         Fixtures.account("B", "b_name", "2020-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 5, 10, 10),

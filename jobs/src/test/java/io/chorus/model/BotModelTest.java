@@ -1,6 +1,7 @@
 package io.chorus.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.apache.spark.sql.functions.col;
 
 import io.chorus.SparkTestBase;
 import io.chorus.schema.AccountFeatures;
@@ -91,6 +92,42 @@ class BotModelTest extends SparkTestBase {
     for (Row r : scored) {
       boolean bot = Labels.BOT.equals(r.getAs(Labels.LABEL));
       assertThat(r.<Boolean>getAs(AccountScores.IS_LIKELY_BOT)).as(r.toString()).isEqualTo(bot);
+    }
+  }
+
+  /**
+   * Path attributions add up: for every account, the forest's base value plus its features'
+   * contributions equals the forest's raw bot vote. Every bot's top features are among the four
+   * planted signals (default_profile, account_age_days, posts_per_day, repost_share); every
+   * other feature is uniform noise in both classes.
+   */
+  @Test
+  void topFeaturesAreThePlantedSignalsAndContributionsAddUpToTheForestScore() {
+    PipelineModel model = trained.model();
+    Contributions c = BotModel.contributions(model);
+    List<Row> raw = BotModel.rawScore(model, features).select(col(AccountFeatures.ACCOUNT_ID), col(BotModel.VECTOR), col("_raw")).collectAsList();
+    assertThat(raw).hasSize(200);
+    for (Row r : raw) {
+      double sum = c.base();
+      for (double x : c.contributions(r.getAs(BotModel.VECTOR))) {
+        sum += x;
+      }
+      assertThat(sum).as(r.getString(0)).isCloseTo(r.<Double>getAs("_raw"), org.assertj.core.data.Offset.offset(1e-9));
+    }
+    java.util.Set<String> signals = java.util.Set.of(AccountFeatures.DEFAULT_PROFILE, AccountFeatures.ACCOUNT_AGE_DAYS, AccountFeatures.POSTS_PER_DAY,
+        AccountFeatures.REPOST_SHARE);
+    List<Row> scored = BotModel.score(model, trained.metadata(), features).join(labels, "account_id").collectAsList();
+    for (Row r : scored) {
+      List<Row> top = r.getList(r.fieldIndex(AccountScores.TOP_FEATURES));
+      assertThat(top.size()).isLessThanOrEqualTo(Contributions.TOP);
+      for (int k = 1; k < top.size(); k++) {
+        assertThat(top.get(k).getDouble(1)).isLessThanOrEqualTo(top.get(k - 1).getDouble(1));
+      }
+      if (Labels.BOT.equals(r.getAs(Labels.LABEL))) {
+        assertThat(top).as(r.toString()).isNotEmpty();
+        assertThat(top).allSatisfy(e -> assertThat(signals).contains(e.getString(0)));
+        assertThat(top.get(0).getDouble(1)).isGreaterThan(0.05);
+      }
     }
   }
 
