@@ -9,6 +9,8 @@
 #   scripts/bench.sh prevalence [--shares 0.02,0.1,0.3,0.5] [--accounts 20000] [--posts 200000] [--training separate|own]
 #     bot-share estimators against the generator's truth at several true shares (prior shift);
 #     writes bench/results/prevalence-<date>.json
+#   scripts/bench.sh pagerank [--edges 10M]
+#     PageRank alone on a heavy-tailed weighted graph of that many edges; writes bench/results/pagerank-<date>.json
 #   scripts/bench.sh coordination [--accounts 20000] [--posts 250000] [--ira DIR|none]
 #     coordination per trace against the generator's planted campaigns (precision, recall, organic
 #     accounts flagged) and co-text clusters on the IRA archive; writes bench/results/coordination-<date>.json
@@ -22,7 +24,7 @@ if [ ! -f "$CHORUS_TARGET/classpath-test.txt" ] || [ ! -d "$CHORUS_TARGET/test-c
   mvn -B -q -ntp -DskipTests package >&2
 fi
 args=("$@")
-if [ "${1:-}" = classifier ] || [ "${1:-}" = prevalence ] || [ "${1:-}" = coordination ]; then
+if [ "${1:-}" = classifier ] || [ "${1:-}" = prevalence ] || [ "${1:-}" = coordination ] || [ "${1:-}" = pagerank ]; then
   # shellcheck disable=SC2046
   exec java -Xmx2g $(chorus_jvm_flags) -Dlog4j2.configurationFile="$CHORUS_ROOT/scripts/conf/log4j2.properties" \
     -cp "$CHORUS_TARGET/test-classes:$CHORUS_TARGET/classes:$(cat "$CHORUS_TARGET/classpath-test.txt")" io.chorus.bench.Bench "$@"

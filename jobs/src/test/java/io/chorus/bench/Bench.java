@@ -51,6 +51,10 @@ public final class Bench {
       CoordinationEval.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("pagerank")) {
+      PageRankScale.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length > 0 && args[0].equals("classifier")) {
       ClassifierEval.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
