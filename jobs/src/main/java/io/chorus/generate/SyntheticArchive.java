@@ -530,19 +530,16 @@ public final class SyntheticArchive {
     Dataset<Row> eligible = counts.filter(col("sponsor").lt(cfg.popular()).and(col("s_n").geq(CAMPAIGN_TARGETS)))
         .withColumn("_off", col("sponsor").lt(cfg.officials()))
         .withColumn("_a", row_number().over(Window.orderBy(col("sponsor"))).minus(1))
-        .withColumn("_o", when(col("_off"), row_number().over(Window.partitionBy(col("_off")).orderBy(col("sponsor"))).minus(1)))
-        .cache();
+        .withColumn("_o", when(col("_off"), row_number().over(Window.partitionBy(col("_off")).orderBy(col("sponsor"))).minus(1)));
     Row n = eligible.agg(count(lit(1)), count(col("_o"))).first();
     long nAll = n.getLong(0);
     long nOff = n.getLong(1);
     Dataset<Row> byKey = eligible.select(col("sponsor"), explode(array_compact(array(concat(lit("a"), col("_a").cast("string")),
         when(col("_off"), concat(lit("o"), col("_o").cast("string")))))).as("_key"));
-    Column key0 = nOff > 0
-        ? when(r.u("sp_off", c).lt(0.5), concat(lit("o"), r.index(nOff, "sponsor", c).cast("string")))
-            .otherwise(concat(lit("a"), r.index(Math.max(1, nAll), "sponsor2", c).cast("string")))
-        : concat(lit("a"), r.index(Math.max(1, nAll), "sponsor2", c).cast("string"));
+    Column anyKey = concat(lit("a"), r.index(nAll, "sponsor2", c).cast("string"));
+    Column sponsorKey = nOff > 0 ? when(r.u("sp_off", c).lt(0.5), concat(lit("o"), r.index(nOff, "sponsor", c).cast("string"))).otherwise(anyKey) : anyKey;
     Dataset<Row> campaigns = nAll > 0
-        ? spark.range(campaigns()).withColumnRenamed("id", "campaign_id_n").withColumn("_key", key0).join(byKey, "_key").drop("_key")
+        ? spark.range(campaigns()).withColumnRenamed("id", "campaign_id_n").withColumn("_key", sponsorKey).join(byKey, "_key").drop("_key")
         // A tiny archive with no such account: the old choice, with as many targets as the sponsor has originals.
         : spark.range(campaigns()).withColumnRenamed("id", "campaign_id_n")
             .withColumn("sponsor", when(r.u("sp_off", c).lt(0.5), r.index(cfg.officials(), "sponsor", c)).otherwise(r.index(cfg.popular(), "sponsor2", c)));
