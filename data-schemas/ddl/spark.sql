@@ -33,7 +33,7 @@ LOCATION '${chorus.output}/posts'
 COMMENT 'One row per post.';
 ALTER TABLE chorus.posts RECOVER PARTITIONS;
 
--- accounts (v2)
+-- accounts (v3)
 CREATE TABLE IF NOT EXISTS chorus.accounts (
   `account_id` STRING COMMENT '[required] Platform account id (id)',
   `platform` STRING COMMENT '[required] Platform name (name)',
@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS chorus.accounts (
   `location` STRING COMMENT 'Free-text profile location (text)',
   `screen_name_length` INT COMMENT 'Screen name length when the source gives only the length (caverlee-2011); else null (count)',
   `description_length` INT COMMENT 'Description length when the source gives only the length (caverlee-2011); else null (count)',
+  `has_url` BOOLEAN COMMENT 'The profile links a website (v1.1/v2 user url); null when the source has no url field (flag)',
+  `geo_enabled` BOOLEAN COMMENT 'Geotagging switched on (v1.1 geo_enabled); null when the source has no such field (flag)',
+  `has_banner` BOOLEAN COMMENT 'The profile has a banner image (v1.1 profile_banner_url); null when the source has no such field (flag)',
   `run_date` DATE COMMENT 'Run date of the run that wrote the row (partition)'
 )
 USING parquet
@@ -77,7 +80,7 @@ LOCATION '${chorus.output}/quarantine'
 COMMENT 'One row per rejected input record.';
 ALTER TABLE chorus.quarantine RECOVER PARTITIONS;
 
--- account_features (v2)
+-- account_features (v3)
 CREATE TABLE IF NOT EXISTS chorus.account_features (
   `account_id` STRING COMMENT '[required] Account id (id)',
   `platform` STRING COMMENT '[required] Platform name (name)',
@@ -105,6 +108,10 @@ CREATE TABLE IF NOT EXISTS chorus.account_features (
   `display_name_length` DOUBLE COMMENT 'Characters in the display name (chars)',
   `display_name_digits` DOUBLE COMMENT 'Digits in the display name (chars)',
   `description_length` DOUBLE COMMENT 'Characters in the description (chars)',
+  `has_url` DOUBLE COMMENT 'The profile links a website; null when the source has no url field (caverlee-2011, generator, Mastodon) (0/1)',
+  `geo_enabled` DOUBLE COMMENT 'Geotagging switched on; null when the source has no such field (Twitter v2 and TwiBot-22, caverlee-2011, generator) (0/1)',
+  `has_banner` DOUBLE COMMENT 'The profile has a banner image; null when the source has no such field (Twitter v2 and TwiBot-22, caverlee-2011, generator) (0/1)',
+  `has_location` DOUBLE COMMENT 'The free-text location is not blank; null when the source has no location field (caverlee-2011) (0/1)',
   `posts` DOUBLE COMMENT 'Posts in the archive (count)',
   `posts_per_day` DOUBLE COMMENT 'posts / days between first and last post (min 1 day) (per day)',
   `repost_share` DOUBLE COMMENT 'Share of posts that are reposts (fraction)',

@@ -34,7 +34,7 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'posts', 'ADD');
 
--- accounts (v2)
+-- accounts (v3)
 CREATE TABLE IF NOT EXISTS hive.chorus.accounts (
   "account_id" varchar COMMENT '[required] Platform account id (id)',
   "platform" varchar COMMENT '[required] Platform name (name)',
@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS hive.chorus.accounts (
   "location" varchar COMMENT 'Free-text profile location (text)',
   "screen_name_length" integer COMMENT 'Screen name length when the source gives only the length (caverlee-2011); else null (count)',
   "description_length" integer COMMENT 'Description length when the source gives only the length (caverlee-2011); else null (count)',
+  "has_url" boolean COMMENT 'The profile links a website (v1.1/v2 user url); null when the source has no url field (flag)',
+  "geo_enabled" boolean COMMENT 'Geotagging switched on (v1.1 geo_enabled); null when the source has no such field (flag)',
+  "has_banner" boolean COMMENT 'The profile has a banner image (v1.1 profile_banner_url); null when the source has no such field (flag)',
   "run_date" date COMMENT 'Run date of the run that wrote the row (partition)'
 )
 COMMENT 'One row per account profile snapshot.'
@@ -82,7 +85,7 @@ WITH (
 );
 CALL hive.system.sync_partition_metadata('chorus', 'quarantine', 'ADD');
 
--- account_features (v2)
+-- account_features (v3)
 CREATE TABLE IF NOT EXISTS hive.chorus.account_features (
   "account_id" varchar COMMENT '[required] Account id (id)',
   "platform" varchar COMMENT '[required] Platform name (name)',
@@ -110,6 +113,10 @@ CREATE TABLE IF NOT EXISTS hive.chorus.account_features (
   "display_name_length" double COMMENT 'Characters in the display name (chars)',
   "display_name_digits" double COMMENT 'Digits in the display name (chars)',
   "description_length" double COMMENT 'Characters in the description (chars)',
+  "has_url" double COMMENT 'The profile links a website; null when the source has no url field (caverlee-2011, generator, Mastodon) (0/1)',
+  "geo_enabled" double COMMENT 'Geotagging switched on; null when the source has no such field (Twitter v2 and TwiBot-22, caverlee-2011, generator) (0/1)',
+  "has_banner" double COMMENT 'The profile has a banner image; null when the source has no such field (Twitter v2 and TwiBot-22, caverlee-2011, generator) (0/1)',
+  "has_location" double COMMENT 'The free-text location is not blank; null when the source has no location field (caverlee-2011) (0/1)',
   "posts" double COMMENT 'Posts in the archive (count)',
   "posts_per_day" double COMMENT 'posts / days between first and last post (min 1 day) (per day)',
   "repost_share" double COMMENT 'Share of posts that are reposts (fraction)',

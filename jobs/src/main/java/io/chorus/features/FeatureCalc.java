@@ -29,6 +29,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -146,7 +147,11 @@ public final class FeatureCalc {
             col(SCREEN_NAME_LIKELIHOOD),
             length(col(Accounts.DISPLAY_NAME)).cast("double").as(DISPLAY_NAME_LENGTH),
             digits(col(Accounts.DISPLAY_NAME)).as(DISPLAY_NAME_DIGITS),
-            coalesce(length(col(Accounts.DESCRIPTION)), col(Accounts.DESCRIPTION_LENGTH), lit(0)).cast("double").as(DESCRIPTION_LENGTH));
+            coalesce(length(col(Accounts.DESCRIPTION)), col(Accounts.DESCRIPTION_LENGTH), lit(0)).cast("double").as(DESCRIPTION_LENGTH),
+            col(Accounts.HAS_URL).cast("double").as(HAS_URL),
+            col(Accounts.GEO_ENABLED).cast("double").as(GEO_ENABLED),
+            col(Accounts.HAS_BANNER).cast("double").as(HAS_BANNER),
+            length(trim(col(Accounts.LOCATION))).gt(0).cast("double").as(HAS_LOCATION));
   }
 
   // ------------------------------------------------------------ behaviour features

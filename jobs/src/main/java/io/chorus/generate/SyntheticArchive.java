@@ -314,7 +314,7 @@ public final class SyntheticArchive {
         defaultProfile.as(Accounts.DEFAULT_PROFILE),
         defaultImage.as(Accounts.DEFAULT_PROFILE_IMAGE),
         background.as(Accounts.PROFILE_USE_BACKGROUND_IMAGE),
-        when(r.u("loc", id).lt(when(isBot(kind), 0.3).otherwise(0.6)), countryOf(id.plus(7))).as(Accounts.LOCATION));
+        when(r.u("loc", id).lt(when(isBot(kind), 0.3).otherwise(0.6)), countryOf(id.plus(7))).otherwise(lit("")).as(Accounts.LOCATION));
   }
 
   /** Between min and max words from VOCAB, joined by spaces. */

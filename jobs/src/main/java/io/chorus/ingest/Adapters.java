@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.max;
@@ -252,6 +253,11 @@ public final class Adapters {
     return try_to_timestamp(substring(c, 5, 100), lit("MMM dd HH:mm:ss Z yyyy"));
   }
 
+  /** A text field that is there and not blank (an empty url or banner field means "none"). */
+  static Column present(Column c) {
+    return c.isNotNull().and(length(trim(c)).gt(0));
+  }
+
   /** Cresci's export leaves false flags empty. */
   static Column flag(Column c) {
     return when(c.isNull().or(trim(c).equalTo("")), false).otherwise(lower(trim(c)).isin("1", "1.0", "true"));
@@ -280,7 +286,9 @@ public final class Adapters {
         col("statuses_count").as(Accounts.STATUSES_COUNT), col("favourites_count").as(Accounts.FAVOURITES_COUNT),
         col("listed_count").as(Accounts.LISTED_COUNT), flag(col("verified")).as(Accounts.VERIFIED),
         flag(col("default_profile")).as(Accounts.DEFAULT_PROFILE), flag(col("default_profile_image")).as(Accounts.DEFAULT_PROFILE_IMAGE),
-        flag(col("profile_use_background_image")).as(Accounts.PROFILE_USE_BACKGROUND_IMAGE), col("location").as(Accounts.LOCATION),
+        flag(col("profile_use_background_image")).as(Accounts.PROFILE_USE_BACKGROUND_IMAGE),
+        coalesce(col("location"), lit("")).as(Accounts.LOCATION), present(col("url")).as(Accounts.HAS_URL),
+        flag(col("geo_enabled")).as(Accounts.GEO_ENABLED), present(col("profile_banner_url")).as(Accounts.HAS_BANNER),
         col(CORRUPT), col(Validation.SOURCE_FILE), record(cols).as(Validation.RECORD));
     Dataset<Row> labels = raw.filter(col("id").isNotNull().and(col("dataset").isNotNull())).select(
         col("id").as(Labels.ACCOUNT_ID), lit("twitter").as(Labels.PLATFORM),

@@ -47,7 +47,7 @@ final class TwitterV1 {
       "urls", listOf(text("url", "expanded_url")));
   static final StructType USER = text("id", "id_str", "name", "screen_name", "location", "description", "followers_count",
       "friends_count", "listed_count", "favourites_count", "statuses_count", "created_at", "verified", "default_profile",
-      "default_profile_image", "profile_use_background_image");
+      "default_profile_image", "profile_use_background_image", "url", "geo_enabled", "profile_banner_url");
   static final StructType REF = struct("id", STRING, "id_str", STRING, "user", text("id", "id_str"));
   static final StructType TWEET = text("id", "id_str", "created_at", "text", "full_text", "lang", "source",
       "in_reply_to_status_id", "in_reply_to_status_id_str", "in_reply_to_user_id", "in_reply_to_user_id_str", "quoted_status_id_str")
@@ -142,7 +142,10 @@ final class TwitterV1 {
         Adapters.flag(u.getField("default_profile")).as(Accounts.DEFAULT_PROFILE),
         Adapters.flag(u.getField("default_profile_image")).as(Accounts.DEFAULT_PROFILE_IMAGE),
         Adapters.flag(u.getField("profile_use_background_image")).as(Accounts.PROFILE_USE_BACKGROUND_IMAGE),
-        u.getField("location").as(Accounts.LOCATION),
+        coalesce(u.getField("location"), lit("")).as(Accounts.LOCATION),
+        Adapters.present(u.getField("url")).as(Accounts.HAS_URL),
+        Adapters.flag(u.getField("geo_enabled")).as(Accounts.GEO_ENABLED),
+        Adapters.present(u.getField("profile_banner_url")).as(Accounts.HAS_BANNER),
         col(Validation.SOURCE_FILE),
         u.as(Validation.RECORD));
   }

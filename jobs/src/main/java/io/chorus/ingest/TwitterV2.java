@@ -145,7 +145,8 @@ final class TwitterV2 {
         lit(null).cast("boolean").as(Accounts.DEFAULT_PROFILE),
         u.getField("profile_image_url").contains("default_profile_images").as(Accounts.DEFAULT_PROFILE_IMAGE),
         lit(null).cast("boolean").as(Accounts.PROFILE_USE_BACKGROUND_IMAGE),
-        u.getField("location").as(Accounts.LOCATION),
+        coalesce(u.getField("location"), lit("")).as(Accounts.LOCATION),
+        Adapters.present(u.getField("url")).as(Accounts.HAS_URL),
         col(Validation.SOURCE_FILE),
         to_json(u).as(Validation.RECORD));
   }

@@ -18,7 +18,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class AccountFeatures {
   public static final String TABLE = "account_features";
-  public static final int VERSION = 2;
+  /** v3 added the profile-completeness flags has_url, geo_enabled, has_banner and has_location. */
+  public static final int VERSION = 3;
 
   public static final String ACCOUNT_ID = "account_id";
   public static final String PLATFORM = "platform";
@@ -47,6 +48,10 @@ public final class AccountFeatures {
   public static final String DISPLAY_NAME_LENGTH = "display_name_length";
   public static final String DISPLAY_NAME_DIGITS = "display_name_digits";
   public static final String DESCRIPTION_LENGTH = "description_length";
+  public static final String HAS_URL = "has_url";
+  public static final String GEO_ENABLED = "geo_enabled";
+  public static final String HAS_BANNER = "has_banner";
+  public static final String HAS_LOCATION = "has_location";
   // behaviour
   public static final String POSTS = "posts";
   public static final String POSTS_PER_DAY = "posts_per_day";
@@ -95,6 +100,10 @@ public final class AccountFeatures {
     feature(DISPLAY_NAME_LENGTH, "Characters in the display name", "chars"),
     feature(DISPLAY_NAME_DIGITS, "Digits in the display name", "chars"),
     feature(DESCRIPTION_LENGTH, "Characters in the description", "chars"),
+    feature(HAS_URL, "The profile links a website; null when the source has no url field (caverlee-2011, generator, Mastodon)", "0/1"),
+    feature(GEO_ENABLED, "Geotagging switched on; null when the source has no such field (Twitter v2 and TwiBot-22, caverlee-2011, generator)", "0/1"),
+    feature(HAS_BANNER, "The profile has a banner image; null when the source has no such field (Twitter v2 and TwiBot-22, caverlee-2011, generator)", "0/1"),
+    feature(HAS_LOCATION, "The free-text location is not blank; null when the source has no location field (caverlee-2011)", "0/1"),
     feature(POSTS, "Posts in the archive", "count"),
     feature(POSTS_PER_DAY, "posts / days between first and last post (min 1 day)", "per day"),
     feature(REPOST_SHARE, "Share of posts that are reposts", "fraction"),

@@ -13,8 +13,11 @@ import org.apache.spark.sql.types.StructType;
 /** Canonical account profile snapshots (several per account allowed, keyed by observed_at). */
 public final class Accounts {
   public static final String TABLE = "accounts";
-  /** v2 added screen_name_length and description_length (sources that give lengths, not texts). */
-  public static final int VERSION = 2;
+  /**
+   * v2 added screen_name_length and description_length (sources that give lengths, not texts); v3
+   * added has_url, geo_enabled and has_banner (profile-completeness flags of Twitter v1.1 users).
+   */
+  public static final int VERSION = 3;
 
   public static final String ACCOUNT_ID = "account_id";
   public static final String PLATFORM = "platform";
@@ -35,6 +38,9 @@ public final class Accounts {
   public static final String LOCATION = "location";
   public static final String SCREEN_NAME_LENGTH = "screen_name_length";
   public static final String DESCRIPTION_LENGTH = "description_length";
+  public static final String HAS_URL = "has_url";
+  public static final String GEO_ENABLED = "geo_enabled";
+  public static final String HAS_BANNER = "has_banner";
 
   public static final StructType SCHEMA =
       Fields.struct(
@@ -56,7 +62,10 @@ public final class Accounts {
           optional(PROFILE_USE_BACKGROUND_IMAGE, BooleanType, "Profile uses a background image", "flag"),
           optional(LOCATION, StringType, "Free-text profile location", "text"),
           optional(SCREEN_NAME_LENGTH, IntegerType, "Screen name length when the source gives only the length (caverlee-2011); else null", "count"),
-          optional(DESCRIPTION_LENGTH, IntegerType, "Description length when the source gives only the length (caverlee-2011); else null", "count"));
+          optional(DESCRIPTION_LENGTH, IntegerType, "Description length when the source gives only the length (caverlee-2011); else null", "count"),
+          optional(HAS_URL, BooleanType, "The profile links a website (v1.1/v2 user url); null when the source has no url field", "flag"),
+          optional(GEO_ENABLED, BooleanType, "Geotagging switched on (v1.1 geo_enabled); null when the source has no such field", "flag"),
+          optional(HAS_BANNER, BooleanType, "The profile has a banner image (v1.1 profile_banner_url); null when the source has no such field", "flag"));
 
   public static final TableSchema TABLE_SCHEMA =
       new TableSchema(TABLE, TableSchema.Kind.INPUT, VERSION, "One row per account profile snapshot.", SCHEMA, false);

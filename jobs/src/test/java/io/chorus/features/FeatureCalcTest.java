@@ -36,8 +36,9 @@ class FeatureCalcTest extends SparkTestBase {
     posts = posts.unionByName(Fixtures.posts(spark, nightAccount()));
     Dataset<Row> accounts = spark.createDataFrame(List.of(
         Fixtures.account("a", "abc123", "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 120, 40, 600),
-        Fixtures.account("c", "c", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0),
-        Fixtures.account("d", "ABC", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0),
+        with(Fixtures.account("c", "c", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0), Accounts.LOCATION, "  "),
+        with(Fixtures.account("d", "ABC", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0),
+            Accounts.LOCATION, "Kyiv", Accounts.HAS_URL, true, Accounts.GEO_ENABLED, false, Accounts.HAS_BANNER, true),
         // an older snapshot of a: the latest one must win
         Fixtures.account("a", "old_name", "2024-01-01T00:00:00Z", "2024-02-01T00:00:00Z", 1, 1, 1)), Accounts.SCHEMA);
     byAccount = FeatureCalc.compute(posts, accounts).collectAsList().stream()
@@ -58,6 +59,18 @@ class FeatureCalcTest extends SparkTestBase {
     return out.toArray(new Fixtures.PostBuilder[0]);
   }
 
+  /** The row with some columns of the accounts schema set (name, value, name, value, ...). */
+  static Row with(Row r, Object... nameValues) {
+    Object[] v = new Object[r.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.get(i);
+    }
+    for (int i = 0; i < nameValues.length; i += 2) {
+      v[Accounts.SCHEMA.fieldIndex((String) nameValues[i])] = nameValues[i + 1];
+    }
+    return org.apache.spark.sql.RowFactory.create(v);
+  }
+
   static double f(String account, String feature) {
     return byAccount.get(account).<Double>getAs(feature);
   }
@@ -71,6 +84,21 @@ class FeatureCalcTest extends SparkTestBase {
     assertThat(f("c", HAS_POSTS)).isEqualTo(0.0);
     assertThat(byAccount.get("c").<Double>getAs(POSTS)).isNull();
     assertThat(byAccount.get("b").<Double>getAs(FOLLOWERS)).isNull();
+  }
+
+  @Test
+  void profileCompletenessFlagsAreNullWhenTheSourceHasNoSuchField() {
+    assertThat(f("d", HAS_URL)).isEqualTo(1.0);
+    assertThat(f("d", GEO_ENABLED)).isEqualTo(0.0);
+    assertThat(f("d", HAS_BANNER)).isEqualTo(1.0);
+    assertThat(f("d", HAS_LOCATION)).isEqualTo(1.0);
+    // a blank location is "no location"; a missing one (a's snapshot has none) is unknown
+    assertThat(f("c", HAS_LOCATION)).isEqualTo(0.0);
+    assertThat(byAccount.get("a").<Double>getAs(HAS_LOCATION)).isNull();
+    assertThat(byAccount.get("c").<Double>getAs(HAS_URL)).isNull();
+    assertThat(byAccount.get("c").<Double>getAs(GEO_ENABLED)).isNull();
+    // no profile at all: every flag is null
+    assertThat(byAccount.get("b").<Double>getAs(HAS_BANNER)).isNull();
   }
 
   @Test

@@ -221,6 +221,11 @@ class ArchiveAdaptersTest extends SparkTestBase {
     Row ann = r.account("101");
     assertThat(List.<Object>of(ann.getAs(Accounts.SCREEN_NAME), ann.getAs(Accounts.FOLLOWERS_COUNT), ann.getAs(Accounts.DEFAULT_PROFILE),
         ann.getAs(Accounts.DESCRIPTION))).containsExactly("ann_reads", 350L, false, "Reader, walker");
+    // profile completeness: Ann links a site, geotags, has no banner; 102 left every field empty
+    Row x7x = r.account("102");
+    assertThat(List.<Object>of(ann.getAs(Accounts.HAS_URL), ann.getAs(Accounts.GEO_ENABLED), ann.getAs(Accounts.HAS_BANNER), ann.getAs(Accounts.LOCATION),
+        x7x.getAs(Accounts.HAS_URL), x7x.getAs(Accounts.GEO_ENABLED), x7x.getAs(Accounts.LOCATION)))
+        .containsExactly(true, true, false, "Rome", false, false, "");
     assertThat(labels(tmp)).containsEntry("101", "human").containsEntry("102", "bot");
   }
 
