@@ -12,6 +12,7 @@
 #   scripts/bench.sh pagerank [--edges 10M]
 #     PageRank alone on a heavy-tailed weighted graph of that many edges; writes bench/results/pagerank-<date>.json
 #   scripts/bench.sh coordination [--accounts 20000] [--posts 250000] [--ira DIR|none]
+#     [--archive bench/cache/archive-10M --out bench/cache/out-10M --only "default traces"]   (a cached archive, some runs)
 #     coordination per trace against the generator's planted campaigns (precision, recall, organic
 #     accounts flagged) and co-text clusters on the IRA archive; writes bench/results/coordination-<date>.json
 # Needs only JDK 17 and Maven; DuckDB's JDBC driver comes from Maven Central (test scope).

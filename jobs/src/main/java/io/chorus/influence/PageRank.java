@@ -3,6 +3,10 @@ package io.chorus.influence;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -41,16 +45,22 @@ public final class PageRank {
   private PageRank() {}
 
   /**
-   * Edges (src, dst, weight) to (node, pagerank). Parallel edges are summed. The iteration runs on
-   * co-partitioned pair RDDs: each step is one narrow join and one reduceByKey with no query
-   * planning, which matters for the tens of steps a run takes.
+   * Edges (src, dst, weight) to (node, pagerank). Parallel edges are summed. The links (by source)
+   * and the node list are hash-partitioned once into max(default parallelism,
+   * spark.sql.shuffle.partitions) parts and kept. A step is then local work plus one shuffle: each
+   * link partition is joined to the same partition of the rank vector through an in-memory hash map
+   * (no sort or spilling cogroup of the 10M links), the contributions are summed by destination
+   * with map-side combining, and the new vector is built partition by partition from the node list.
+   * Memory per task is one partition of the rank vector (nodes / partitions entries): raise
+   * spark.sql.shuffle.partitions for graphs of hundreds of millions of nodes.
    */
   public static Dataset<Row> compute(Dataset<Row> edges, double damping, int maxIterations, double tolerance) {
     SparkSession spark = edges.sparkSession();
     Dataset<Row> e = edges.groupBy(SRC, DST).agg(sum(col(WEIGHT).cast("double")).as(WEIGHT));
     Dataset<Row> out = e.groupBy(SRC).agg(sum(WEIGHT).as("_out"));
     Dataset<Row> shares = e.join(out, SRC).select(col(SRC), col(DST), col(WEIGHT).divide(col("_out")).as("_share"));
-    HashPartitioner partitioner = new HashPartitioner(Math.max(1, spark.sparkContext().defaultParallelism()));
+    int parts = Math.max(spark.sparkContext().defaultParallelism(), Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")));
+    HashPartitioner partitioner = new HashPartitioner(parts);
     JavaPairRDD<String, Tuple2<String, Double>> links = shares.javaRDD()
         .mapToPair(r -> new Tuple2<>(r.getString(0), new Tuple2<>(r.getString(1), r.getDouble(2))))
         .partitionBy(partitioner).persist(StorageLevel.MEMORY_AND_DISK());
@@ -65,17 +75,29 @@ public final class PageRank {
       return spark.createDataFrame(java.util.List.of(), schema);
     }
     double base = (1 - damping) / n;
+    // Partition i of links, nodes, every rank vector and every contribution sum holds the keys the
+    // partitioner sends to i, so zipping partitions by index pairs the right keys.
     JavaPairRDD<String, Double> x = nodes.mapValues(v -> 1.0 / n);
     JavaPairRDD<String, Double> checked = x.persist(StorageLevel.MEMORY_AND_DISK());
     for (int i = 1; i <= maxIterations; i++) {
-      JavaPairRDD<String, Double> in = links.join(x)
-          .mapToPair(t -> new Tuple2<>(t._2()._1()._1(), t._2()._1()._2() * t._2()._2()))
+      JavaPairRDD<String, Double> in = JavaPairRDD.fromJavaRDD(links.zipPartitions(x, PageRank::contributions))
           .reduceByKey(partitioner, Double::sum);
-      x = nodes.leftOuterJoin(in).mapValues(t -> base + damping * t._2().orElse(0.0));
+      x = JavaPairRDD.fromJavaRDD(nodes.zipPartitions(in, (nodeIt, inIt) -> {
+        Map<String, Double> received = toMap(inIt);
+        return Iterators.map(nodeIt, t -> new Tuple2<>(t._1(), base + damping * received.getOrDefault(t._1(), 0.0)));
+      }));
       if (i % CHECK_EVERY == 0 || i == maxIterations) {
         x = x.persist(StorageLevel.MEMORY_AND_DISK());
         x.rdd().localCheckpoint();
-        double delta = x.join(checked).values().map(t -> Math.abs(t._1() - t._2())).fold(0.0, Double::sum);
+        double delta = x.zipPartitions(checked, (now, before) -> {
+          Map<String, Double> prev = toMap(before);
+          double d = 0;
+          while (now.hasNext()) {
+            Tuple2<String, Double> t = now.next();
+            d += Math.abs(t._2() - prev.getOrDefault(t._1(), 0.0));
+          }
+          return List.of(d).iterator();
+        }).fold(0.0, Double::sum);
         checked.unpersist();
         checked = x;
         if (delta < tolerance) {
@@ -90,6 +112,42 @@ public final class PageRank {
     nodes.unpersist();
     checked.unpersist();
     return result;
+  }
+
+  /** One partition's rank vector as a hash map. */
+  static Map<String, Double> toMap(Iterator<Tuple2<String, Double>> it) {
+    Map<String, Double> m = new HashMap<>();
+    while (it.hasNext()) {
+      Tuple2<String, Double> t = it.next();
+      m.put(t._1(), t._2());
+    }
+    return m;
+  }
+
+  /** (dst, share * rank(src)) for each link of a partition, with the ranks of the same partition. */
+  static Iterator<Tuple2<String, Double>> contributions(Iterator<Tuple2<String, Tuple2<String, Double>>> linkIt,
+      Iterator<Tuple2<String, Double>> rankIt) {
+    Map<String, Double> rank = toMap(rankIt);
+    return Iterators.map(linkIt, l -> new Tuple2<>(l._2()._1(), l._2()._2() * rank.getOrDefault(l._1(), 0.0)));
+  }
+
+  /** A lazy mapped iterator (partitions are streamed, not copied). */
+  static final class Iterators {
+    private Iterators() {}
+
+    static <A, B> Iterator<B> map(Iterator<A> it, java.util.function.Function<A, B> f) {
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public B next() {
+          return f.apply(it.next());
+        }
+      };
+    }
   }
 
   public static Dataset<Row> compute(Dataset<Row> edges) {

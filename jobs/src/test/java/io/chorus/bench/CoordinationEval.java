@@ -27,7 +27,9 @@ import java.util.Map;
  *       archive's account_category.
  * </ul>
  *
- * Run with {@code scripts/bench.sh coordination [--accounts 20000] [--posts 250000] [--ira DIR|none]}.
+ * Run with {@code scripts/bench.sh coordination [--accounts 20000] [--posts 250000] [--ira DIR|none]}; {@code --archive DIR
+ * --out DIR} evaluates an archive already generated and ingested (the scale archives of {@code scripts/bench.sh}) and
+ * {@code --only "default traces"} keeps some of the runs.
  */
 public final class CoordinationEval {
   static final String DAY = "2024-03-15";
@@ -41,6 +43,9 @@ public final class CoordinationEval {
     Path work = Path.of("bench/cache/coordination");
     List<String> sweep = List.of();
     boolean traces = true;
+    Path archiveDir = null;
+    Path outDir = null;
+    List<String> only = List.of();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--accounts" -> accounts = Long.parseLong(args[++i]);
@@ -52,8 +57,12 @@ public final class CoordinationEval {
         case "--work" -> work = Path.of(args[++i]);
         case "--sweep-min-similarity" -> sweep = List.of(args[++i].split(","));
         case "--no-trace-runs" -> traces = false;
+        case "--archive" -> archiveDir = Path.of(args[++i]);
+        case "--out" -> outDir = Path.of(args[++i]);
+        case "--only" -> only = List.of(args[++i].split(","));
         default -> throw new IllegalArgumentException("unknown flag " + args[i]
-            + " (known: --accounts N --posts N --ira DIR|none --work DIR --sweep-min-similarity a,b --no-trace-runs)");
+            + " (known: --accounts N --posts N --ira DIR|none --work DIR --sweep-min-similarity a,b --no-trace-runs"
+            + " --archive DIR --out DIR --only RUN[,RUN])");
       }
     }
     Bench.Options o = Bench.parse(new String[0]);
@@ -61,14 +70,22 @@ public final class CoordinationEval {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("date", LocalDate.now().toString());
     report.put("machine", Machine.describe());
-    Path archive = work.resolve("archive");
-    Path out = work.resolve("out");
-    if (!Files.isDirectory(archive.resolve("posts"))) {
-      Bench.chorus(o, "generate", "--accounts", String.valueOf(accounts), "--posts", String.valueOf(posts), "--seed", "404", "--output",
-          archive.toString(), "--quiet");
+    // --archive/--out: an archive generated and ingested (and scored) elsewhere, e.g. the 10M-post
+    // archive of scripts/bench.sh; it is used as it is, and the report says so
+    Path archive = archiveDir != null ? archiveDir.toAbsolutePath() : work.resolve("archive");
+    Path out = outDir != null ? outDir.toAbsolutePath() : work.resolve("out");
+    if (archiveDir == null) {
+      if (!Files.isDirectory(archive.resolve("posts"))) {
+        Bench.chorus(o, "generate", "--accounts", String.valueOf(accounts), "--posts", String.valueOf(posts), "--seed", "404", "--output",
+            archive.toString(), "--quiet");
+      }
+      report.put("archive", Map.of("accounts", accounts, "posts_target", posts, "seed", 404));
+    } else {
+      report.put("archive", Map.of("path", archive.toString(), "ingested", out.toString()));
     }
-    Bench.chorus(o, "ingest", "--input", archive.toString(), "--output", out.toString(), "--run-date", DAY, "--quiet");
-    report.put("archive", Map.of("accounts", accounts, "posts_target", posts, "seed", 404));
+    if (outDir == null || !Files.isDirectory(out.resolve("posts/run_date=" + DAY))) {
+      Bench.chorus(o, "ingest", "--input", archive.toString(), "--output", out.toString(), "--run-date", DAY, "--quiet");
+    }
     List<Map<String, Object>> runs = new ArrayList<>();
     List<String[]> configs = new ArrayList<>();
     if (traces) {
@@ -86,7 +103,11 @@ public final class CoordinationEval {
       configs.add(new String[] {"co_repost at min-similarity " + m, "--traces", "co_repost", "--min-similarity", m});
       configs.add(new String[] {"default traces at min-similarity " + m, "--traces", "co_repost,co_link,co_text,hashtag_sequence", "--min-similarity", m});
     }
-    String prefix = traces ? "coordination" : sweep.isEmpty() ? "coordination-ira" : "coordination-sweep";
+    if (!only.isEmpty()) {
+      List<String> keep = only;
+      configs.removeIf(cfg -> !keep.contains(cfg[0]));
+    }
+    String prefix = archiveDir != null ? "coordination-" + archive.getFileName() : traces ? "coordination" : sweep.isEmpty() ? "coordination-ira" : "coordination-sweep";
     for (String[] cfg : configs) {
       List<String> a = new ArrayList<>(List.of("coordination", "--input", out.toString(), "--output", out.toString(), "--run-date", DAY, "--quiet"));
       a.addAll(List.of(cfg).subList(1, cfg.length));

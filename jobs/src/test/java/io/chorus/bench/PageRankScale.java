@@ -76,7 +76,7 @@ public final class PageRankScale {
     public static void main(String[] args) {
       long edges = Long.parseLong(args[0]);
       long nodes = Long.parseLong(args[1]);
-      SparkSession spark = SparkSession.builder().appName("chorus-bench-pagerank").getOrCreate();
+      SparkSession spark = io.chorus.spark.SparkSessions.create("bench-pagerank", null); // the settings of every Chorus command
       Column id = col("id");
       // Authors: node floor(nodes * u^3), a heavy tail; amplifiers uniform; weight 1-4 events.
       Dataset<Row> g = spark.range(edges)
