@@ -15,7 +15,6 @@ public abstract class SparkTestBase {
             .master("local[2]")
             .appName("chorus-test")
             .config("spark.ui.enabled", "false")
-            .config("spark.serializer", io.chorus.spark.SparkSessions.KRYO)
             .config("spark.sql.shuffle.partitions", "2")
             .config("spark.default.parallelism", "2")
             .config("spark.sql.adaptive.enabled", "false")

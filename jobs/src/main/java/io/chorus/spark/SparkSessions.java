@@ -28,8 +28,6 @@ public final class SparkSessions {
     return Map.copyOf(m);
   }
 
-  public static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
-
   /** A session for {@code command} writing under {@code output} (may be null). */
   public static SparkSession create(String command, String output) {
     SparkConf conf = new SparkConf();
@@ -40,12 +38,6 @@ public final class SparkSessions {
     // Timestamps are UTC throughout the canonical schemas; day slices must not depend on the host zone.
     if (!conf.contains("spark.sql.session.timeZone")) {
       b.config("spark.sql.session.timeZone", "UTC");
-    }
-    // Kryo for the RDD shuffles (PageRank's steps, MLlib's random forest): several times smaller and
-    // faster than Java serialization. DataFrame shuffles are unaffected (they use Spark's own
-    // encoders). Unregistered classes are allowed, so nothing needs listing.
-    if (!conf.contains("spark.serializer")) {
-      b.config("spark.serializer", KRYO);
     }
     if (output != null && output.startsWith("s3a://")) {
       S3A_COMMITTER.forEach((k, v) -> {
