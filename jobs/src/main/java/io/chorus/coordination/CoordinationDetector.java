@@ -4,7 +4,9 @@ import static io.chorus.schema.Coordination.*;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.array_remove;
+import static org.apache.spark.sql.functions.array_repeat;
+import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.posexplode;
@@ -12,10 +14,9 @@ import static org.apache.spark.sql.functions.array_union;
 import static org.apache.spark.sql.functions.array_intersect;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.array_distinct;
-import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.split;
-import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
@@ -34,6 +35,7 @@ import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
@@ -179,23 +181,34 @@ public final class CoordinationDetector {
 
   static final String TEXT_ID = "_text_id";
 
-  /** Word bigrams of a normalised text (its words when it has one word), as a set. */
+  /**
+   * Word bigrams of a normalised text (its word paired with "" when it has one word), as a set of
+   * (first, second) structs. Built from array functions only: a lambda (transform, filter) is
+   * evaluated row by row without code generation, and made this step 4x slower.
+   */
   static Column shingles(Column norm) {
-    Column w = filter(split(norm, "[^\\p{L}\\p{N}]+"), x -> length(x).gt(0));
-    Column bigrams = transform(slice(w, lit(2), greatest(size(w).minus(1), lit(0))), (x, i) -> concat_ws(" ", element_at(w, i.plus(1)), x));
-    return array_distinct(when(size(w).leq(1), w).otherwise(bigrams));
+    Column w = array_remove(split(norm, "[^\\p{L}\\p{N}]+"), lit(""));
+    Column n = greatest(size(w).minus(1), lit(0));
+    Column single = arrays_zip(w, array_repeat(lit(""), size(w)));
+    Column bigrams = arrays_zip(slice(w, lit(1), n), slice(w, lit(2), n));
+    return array_distinct(when(size(w).leq(1), single).otherwise(bigrams));
   }
 
   /**
    * BANDS x ROWS MinHash values per text, from one row per (text, shingle): the least of a seeded
-   * hash over the text's shingles, as plain aggregates (compiled, unlike a lambda per hash).
+   * hash over the text's shingles, as plain aggregates (compiled, unlike a lambda per hash). Each
+   * text also keeps the set of its shingles' 64-bit hashes ({@code _hs}), which the verification
+   * compares: a pair of long arrays is far smaller and faster to intersect than the bigram strings.
+   *
+   * @return (platform, _text_id, _hs, _band, _bh), one row per text and band
    */
   static Dataset<Row> minHashBands(Dataset<Row> shingleRows) {
-    Column[] mins = new Column[BANDS * ROWS];
-    for (int j = 0; j < mins.length; j++) {
-      mins[j] = min(xxhash64(col("_s"), lit(j))).as("_m" + j);
+    Column[] aggs = new Column[BANDS * ROWS + 1];
+    for (int j = 0; j < BANDS * ROWS; j++) {
+      aggs[j] = min(xxhash64(col("_s"), lit(j))).as("_m" + j);
     }
-    Dataset<Row> sig = shingleRows.groupBy(PLATFORM, TEXT_ID).agg(mins[0], java.util.Arrays.copyOfRange(mins, 1, mins.length));
+    aggs[BANDS * ROWS] = collect_set(xxhash64(col("_s"))).as("_hs");
+    Dataset<Row> sig = shingleRows.groupBy(PLATFORM, TEXT_ID).agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length));
     Column[] bands = new Column[BANDS];
     for (int b = 0; b < BANDS; b++) {
       Column[] rows = new Column[ROWS];
@@ -204,7 +217,7 @@ public final class CoordinationDetector {
       }
       bands[b] = xxhash64(rows);
     }
-    return sig.select(col(PLATFORM), col(TEXT_ID), posexplode(array(bands)).as(new String[] {"_band", "_bh"}));
+    return sig.select(col(PLATFORM), col(TEXT_ID), col("_hs"), posexplode(array(bands)).as(new String[] {"_band", "_bh"}));
   }
 
   /** Jaccard similarity of two sets held as arrays without repeats. */
@@ -215,11 +228,17 @@ public final class CoordinationDetector {
   /**
    * Near-duplicate groups of normalised texts by MinHash LSH: each distinct text gets a signature of
    * {@code BANDS} bands of {@code ROWS} MinHash rows over its word bigrams; texts sharing a band are
-   * candidates, kept as pairs when their exact bigram Jaccard similarity reaches {@code threshold};
-   * groups are the connected components of those pairs. A pair at similarity s becomes a candidate
-   * with probability 1-(1-s^3)^8: 0.96 at 0.7, 0.999 at 0.85. MLlib's MinHashLSH has one hash per
-   * table (no AND of rows), so on short texts its self-join compares nearly every pair that shares a
-   * common word; banding keeps candidates to true near-duplicates.
+   * candidates, kept as pairs when their exact bigram Jaccard similarity (over 64-bit hashes of the
+   * bigrams) reaches {@code threshold}; groups are the connected components of those pairs. A pair
+   * at similarity s becomes a candidate with probability 1-(1-s^3)^8: 0.96 at 0.7, 0.999 at 0.85.
+   * MLlib's MinHashLSH has one hash per table (no AND of rows), so on short texts its self-join
+   * compares nearly every pair that shares a common word; banding keeps candidates to true
+   * near-duplicates.
+   *
+   * <p>Candidates are verified inside their bucket: each bucket collects its texts with their
+   * shingle hashes, and each text is compared with the texts after it in the list. A pair that
+   * shares several bands is compared once per band, which costs less than shuffling millions of
+   * candidate pairs through two joins to fetch their shingles.
    *
    * @param texts (platform, _text_id, _norm)
    * @return (platform, _text_id, _item) for the texts in a near-duplicate group; the item is the
@@ -227,27 +246,35 @@ public final class CoordinationDetector {
    */
   public static Dataset<Row> nearDuplicateGroups(Dataset<Row> texts, double threshold) {
     // Texts without a word (punctuation, symbols) have no shingles: only identical copies match them.
-    Dataset<Row> distinct = texts.dropDuplicates(PLATFORM, TEXT_ID).select(col(PLATFORM), col(TEXT_ID), shingles(col("_norm")).as("_sh"))
-        .filter(size(col("_sh")).gt(0));
-    Dataset<Row> buckets = minHashBands(distinct.select(col(PLATFORM), col(TEXT_ID), explode(col("_sh")).as("_s")))
-        .withColumn("_bn", count(lit(1)).over(Window.partitionBy(PLATFORM, "_band", "_bh")))
-        .filter(col("_bn").between(2, MAX_BUCKET_TEXTS)).drop("_bn");
-    Dataset<Row> a = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_ta"));
-    Dataset<Row> b = buckets.select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID).as("_tb"));
-    Dataset<Row> candidates = a.join(b, new String[] {PLATFORM, "_band", "_bh"}).filter(col("_ta").lt(col("_tb")))
-        .select(PLATFORM, "_ta", "_tb").distinct();
-    Dataset<Row> pairs = candidates
-        .join(distinct.select(col(PLATFORM), col(TEXT_ID).as("_ta"), col("_sh").as("_sa")), new String[] {PLATFORM, "_ta"})
-        .join(distinct.select(col(PLATFORM), col(TEXT_ID).as("_tb"), col("_sh").as("_sb")), new String[] {PLATFORM, "_tb"})
-        .filter(jaccard(col("_sa"), col("_sb")).geq(threshold))
-        .select(col(PLATFORM), col("_ta").cast("string").as(ACCOUNT_A), col("_tb").cast("string").as(ACCOUNT_B));
+    Dataset<Row> shingleRows = texts.dropDuplicates(PLATFORM, TEXT_ID)
+        .select(col(PLATFORM), col(TEXT_ID), explode(shingles(col("_norm"))).as("_s"));
+    Dataset<Row> buckets = minHashBands(shingleRows)
+        .groupBy(PLATFORM, "_band", "_bh").agg(collect_list(struct(col(TEXT_ID).as("t"), col("_hs").as("h"))).as("_ids"))
+        .filter(size(col("_ids")).between(2, MAX_BUCKET_TEXTS));
+    Dataset<Row> pairs = buckets.select(col(PLATFORM), col("_ids"), posexplode(col("_ids")).as(new String[] {"_i", "_x"}))
+        .select(col(PLATFORM), col("_x"), explode(slice(col("_ids"), col("_i").plus(2), size(col("_ids")).minus(col("_i")).minus(1))).as("_y"))
+        .filter(col("_x.t").notEqual(col("_y.t")).and(jaccard(col("_x.h"), col("_y.h")).geq(threshold)))
+        .select(col(PLATFORM), least(col("_x.t"), col("_y.t")).cast("string").as(ACCOUNT_A), greatest(col("_x.t"), col("_y.t")).cast("string").as(ACCOUNT_B));
     return components(pairs).select(col(PLATFORM), col(ACCOUNT_ID).cast("long").as(TEXT_ID), col(CLUSTER_ID).as("_item"));
   }
 
   /** The bipartite projection: filtered, weighted account pairs per trace type. */
   public static Dataset<Row> edges(Dataset<Row> traces, Params p) {
-    Dataset<Row> t = traces.groupBy(PLATFORM, TRACE, TRACE_KEY, Posts.ACCOUNT_ID)
+    return projection(accountTraces(traces), p);
+  }
+
+  /**
+   * The bipartite network: one row per (platform, trace, trace_key, account_id) with the account's
+   * first and last post on it. {@link #projection} reads it three times (document frequency,
+   * account count, pairs), so jobs persist it rather than extract the traces three times.
+   */
+  public static Dataset<Row> accountTraces(Dataset<Row> traces) {
+    return traces.groupBy(PLATFORM, TRACE, TRACE_KEY, Posts.ACCOUNT_ID)
         .agg(min(Posts.CREATED_AT).as("_first"), max(Posts.CREATED_AT).as("_last"));
+  }
+
+  /** {@link #edges} from the bipartite network of {@link #accountTraces}. */
+  public static Dataset<Row> projection(Dataset<Row> t, Params p) {
     Dataset<Row> df = t.groupBy(PLATFORM, TRACE, TRACE_KEY).agg(count(lit(1)).as("_df"));
     Dataset<Row> nAccounts = t.groupBy(PLATFORM, TRACE).agg(count_distinct(col(Posts.ACCOUNT_ID)).as("_n"));
     Dataset<Row> weighted = t.join(df, new String[] {PLATFORM, TRACE, TRACE_KEY})

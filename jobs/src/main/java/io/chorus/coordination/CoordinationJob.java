@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +28,19 @@ public final class CoordinationJob {
     Dataset<Row> posts = Tables.read(spark, Posts.TABLE_SCHEMA, cfg.tablePaths(List.of(), Posts.TABLE), d);
     Dataset<Row> scores = Tables.readOptional(spark, AccountScores.TABLE_SCHEMA, cfg.tablePaths(List.of(), AccountScores.TABLE), d).orElse(null);
     CoordinationDetector.Params p = cfg.coordination();
-    Stages.step(spark, "coordination", "traces, TF-IDF projection and edge filter", () ->
-        Tables.write(CoordinationDetector.edges(CoordinationDetector.traces(posts, p), p), Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d));
+    // The bipartite network is read three times by the projection: extract the traces once.
+    // traces() groups near-duplicate texts eagerly (an iterative connected components).
+    Dataset<Row> network = Stages.step(spark, "coordination", "traces (near-duplicate texts by MinHash LSH) and the bipartite account-trace network", () -> {
+      Dataset<Row> n = CoordinationDetector.accountTraces(CoordinationDetector.traces(posts, p)).persist(StorageLevel.MEMORY_AND_DISK());
+      LOG.info("coordination: {} account-trace rows", n.count());
+      return n;
+    });
+    try {
+      Stages.step(spark, "coordination", "TF-IDF projection and edge filter", () ->
+          Tables.write(CoordinationDetector.projection(network, p), Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d));
+    } finally {
+      network.unpersist();
+    }
     Dataset<Row> edges = Tables.readWritten(spark, Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d);
     Dataset<Row> components = Stages.step(spark, "coordination", "connected components", () -> CoordinationDetector.components(edges));
     Stages.step(spark, "coordination", "clusters", () ->

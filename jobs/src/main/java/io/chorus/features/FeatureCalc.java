@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.hour;
@@ -187,10 +186,6 @@ public final class FeatureCalc {
     return least(windows);
   }
 
-  static Column perPost(String arrayCol) {
-    return avg(coalesce(size(col(arrayCol)), lit(0)).cast("double"));
-  }
-
   /** Shannon entropy in bits of a histogram given as count columns and their total. */
   static Column entropy(List<Column> counts, Column total) {
     Column h = lit(0.0);
@@ -201,21 +196,47 @@ public final class FeatureCalc {
     return h;
   }
 
+  static final String TEXT_HASH = "_text_hash";
+  static final String NEAR_HASH = "_near_hash";
+  static final String N_URLS = "_n_urls";
+  static final String N_HASHTAGS = "_n_hashtags";
+  static final String N_MENTIONS = "_n_mentions";
+
+  /**
+   * The columns the behaviour features read, reduced before any shuffle: texts become two 64-bit
+   * hashes (exact and normalised; null for reposts, whose text is the original's) and the entity
+   * lists their sizes. The parent join and the per-account window then move about 80 bytes a post
+   * instead of the whole post.
+   */
+  static Dataset<Row> narrow(Dataset<Row> posts) {
+    Column own = col(Posts.KIND).notEqual(Posts.KIND_REPOST);
+    return posts.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.POST_ID), col(Posts.CREATED_AT), col(Posts.KIND),
+        col(Posts.PARENT_POST_ID), col(Posts.SOURCE),
+        coalesce(size(col(Posts.URLS)), lit(0)).as(N_URLS), coalesce(size(col(Posts.HASHTAGS)), lit(0)).as(N_HASHTAGS),
+        coalesce(size(col(Posts.MENTIONS)), lit(0)).as(N_MENTIONS),
+        when(own, xxhash64(coalesce(col(Posts.TEXT), lit("")))).as(TEXT_HASH),
+        when(own, xxhash64(normalisedText(col(Posts.TEXT)))).as(NEAR_HASH));
+  }
+
   /**
    * Adds the gap to the previous post of the same account and the parent's timestamp (for the
    * fast-repost share). The parent lookup is a join on post ids; parents outside the archive give null.
    */
   static Dataset<Row> enrich(Dataset<Row> posts) {
-    Dataset<Row> parents = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.CREATED_AT).as(PARENT_TS));
+    Dataset<Row> n = narrow(posts);
+    Dataset<Row> parents = n.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.CREATED_AT).as(PARENT_TS));
     Column ts = unix_seconds(col(Posts.CREATED_AT));
-    return posts
+    return n
         .join(parents, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))), "left")
         .drop("_pp", "_pid")
         .withColumn(GAP, ts.minus(lag(ts, 1).over(Window.partitionBy(Posts.PLATFORM, Posts.ACCOUNT_ID).orderBy(Posts.CREATED_AT, Posts.POST_ID))))
         .withColumn(HOUR, hour(col(Posts.CREATED_AT)));
   }
 
-  /** Behaviour features; one aggregation over the enriched posts plus a per-minute burst count. */
+  /**
+   * Behaviour features; one aggregation over the enriched posts plus a per-minute burst count, both
+   * grouped on the per-account partitioning of the gap window (no further shuffle of posts).
+   */
   public static Dataset<Row> behaviourFeatures(Dataset<Row> posts) {
     Dataset<Row> e = enrich(posts);
     Column n = count(lit(1)).cast("double");
@@ -239,22 +260,24 @@ public final class FeatureCalc {
     aggs.add(share(isRepost).as(REPOST_SHARE));
     aggs.add(share(col(Posts.KIND).equalTo(Posts.KIND_REPLY)).as(REPLY_SHARE));
     aggs.add(share(col(Posts.KIND).equalTo(Posts.KIND_QUOTE)).as(QUOTE_SHARE));
-    aggs.add(perPost(Posts.URLS).as(URLS_PER_POST));
-    aggs.add(perPost(Posts.HASHTAGS).as(HASHTAGS_PER_POST));
-    aggs.add(perPost(Posts.MENTIONS).as(MENTIONS_PER_POST));
-    aggs.add(count_distinct(col(Posts.SOURCE)).cast("double").as(DISTINCT_SOURCES));
+    aggs.add(avg(col(N_URLS).cast("double")).as(URLS_PER_POST));
+    aggs.add(avg(col(N_HASHTAGS).cast("double")).as(HASHTAGS_PER_POST));
+    aggs.add(avg(col(N_MENTIONS).cast("double")).as(MENTIONS_PER_POST));
+    // A set per account rather than count(DISTINCT): Spark plans a distinct aggregate as extra
+    // aggregation rounds over (account, source) next to the other aggregates.
+    aggs.add(size(collect_set(col(Posts.SOURCE))).cast("double").as(DISTINCT_SOURCES));
     aggs.add(avg(col(GAP)).as("_gap_mean"));
     aggs.add(stddev_pop(col(GAP)).as("_gap_sd"));
     aggs.add(count(col(GAP)).as("_gaps"));
     aggs.add(sum(when(org.apache.spark.sql.functions.not(isRepost), 1.0).otherwise(0.0)).as("_own"));
-    aggs.add(size(collect_set(when(org.apache.spark.sql.functions.not(isRepost), xxhash64(coalesce(col(Posts.TEXT), lit("")))))).as("_own_distinct"));
-    aggs.add(size(collect_set(when(org.apache.spark.sql.functions.not(isRepost), xxhash64(normalisedText(col(Posts.TEXT)))))).as("_own_near_distinct"));
+    aggs.add(size(collect_set(col(TEXT_HASH))).as("_own_distinct"));
+    aggs.add(size(collect_set(col(NEAR_HASH))).as("_own_near_distinct"));
     aggs.add(sum(when(isRepost.and(col(PARENT_TS).isNotNull()), 1.0).otherwise(0.0)).as("_timed_reposts"));
     aggs.add(sum(when(isRepost.and(delay.leq(FAST_REPOST_SECONDS)), 1.0).otherwise(0.0)).as("_fast_reposts"));
     Dataset<Row> agg =
         e.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
     Dataset<Row> bursts =
-        posts.groupBy(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), date_trunc("minute", col(Posts.CREATED_AT)))
+        e.groupBy(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), date_trunc("minute", col(Posts.CREATED_AT)))
             .count()
             .groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID)
             .agg(max("count").cast("double").as(MAX_POSTS_PER_MINUTE));
