@@ -205,8 +205,8 @@ public final class FeatureCalc {
   /**
    * The columns the behaviour features read, reduced before any shuffle: texts become two 64-bit
    * hashes (exact and normalised; null for reposts, whose text is the original's) and the entity
-   * lists their sizes. The parent join and the per-account window then move about 80 bytes a post
-   * instead of the whole post.
+   * lists their sizes. The parent join and the per-account window then move ids, times and a few
+   * numbers per post instead of the whole post.
    */
   static Dataset<Row> narrow(Dataset<Row> posts) {
     Column own = col(Posts.KIND).notEqual(Posts.KIND_REPOST);
@@ -233,10 +233,7 @@ public final class FeatureCalc {
         .withColumn(HOUR, hour(col(Posts.CREATED_AT)));
   }
 
-  /**
-   * Behaviour features; one aggregation over the enriched posts plus a per-minute burst count, both
-   * grouped on the per-account partitioning of the gap window (no further shuffle of posts).
-   */
+  /** Behaviour features; one aggregation over the enriched posts plus a per-minute burst count. */
   public static Dataset<Row> behaviourFeatures(Dataset<Row> posts) {
     Dataset<Row> e = enrich(posts);
     Column n = count(lit(1)).cast("double");
@@ -277,7 +274,7 @@ public final class FeatureCalc {
     Dataset<Row> agg =
         e.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
     Dataset<Row> bursts =
-        e.groupBy(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), date_trunc("minute", col(Posts.CREATED_AT)))
+        posts.groupBy(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), date_trunc("minute", col(Posts.CREATED_AT)))
             .count()
             .groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID)
             .agg(max("count").cast("double").as(MAX_POSTS_PER_MINUTE));

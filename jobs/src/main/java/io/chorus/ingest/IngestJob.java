@@ -155,6 +155,13 @@ public final class IngestJob {
     return kept;
   }
 
+  /** Valid rows beyond the first per (platform, post_id): rows minus keys, in one aggregation. */
+  static long duplicates(Dataset<Row> valid) {
+    Row r = valid.groupBy(Posts.PLATFORM, Posts.POST_ID).count()
+        .agg(org.apache.spark.sql.functions.sum("count"), org.apache.spark.sql.functions.count(lit(1))).first();
+    return r.isNullAt(0) ? 0 : r.getLong(0) - r.getLong(1);
+  }
+
   public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
     if (!Adapters.FORMATS.contains(cfg.format())) {
       throw new ChorusException("Unknown --format '" + cfg.format() + "'. Supported: " + String.join(", ", Adapters.FORMATS) + ".");
@@ -220,7 +227,7 @@ public final class IngestJob {
         checked.filter(col(Validation.REASON_CODE).isNotNull()).count(),
         // Counted from the valid rows, not from what was written: the check below then catches a
         // writer that lost or repeated rows.
-        valid.count() - valid.select(Posts.PLATFORM, Posts.POST_ID).distinct().count(),
+        duplicates(valid),
         profileOnly));
     checked.unpersist();
     long quarantinedTotal = Tables.countWritten(spark, Quarantine.TABLE_SCHEMA, cfg.output(), runDate);
