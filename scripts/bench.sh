@@ -11,6 +11,9 @@
 #     writes bench/results/prevalence-<date>.json
 #   scripts/bench.sh pagerank [--edges 10M]
 #     PageRank alone on a heavy-tailed weighted graph of that many edges; writes bench/results/pagerank-<date>.json
+#   scripts/bench.sh features [--sizes 1M,10M] [--runs 3]
+#     the features target alone: ingest once per size, then rounds of the features stage and DuckDB's
+#     same columns side by side, with their agreement; writes bench/results/features-<date>.json
 #   scripts/bench.sh coordination [--accounts 20000] [--posts 250000] [--ira DIR|none]
 #     [--archive bench/cache/archive-10M --out bench/cache/out-10M --only "default traces"]   (a cached archive, some runs)
 #     coordination per trace against the generator's planted campaigns (precision, recall, organic
@@ -25,7 +28,7 @@ if [ ! -f "$CHORUS_TARGET/classpath-test.txt" ] || [ ! -d "$CHORUS_TARGET/test-c
   mvn -B -q -ntp -DskipTests package >&2
 fi
 args=("$@")
-if [ "${1:-}" = classifier ] || [ "${1:-}" = prevalence ] || [ "${1:-}" = coordination ] || [ "${1:-}" = pagerank ]; then
+if [ "${1:-}" = classifier ] || [ "${1:-}" = prevalence ] || [ "${1:-}" = coordination ] || [ "${1:-}" = pagerank ] || [ "${1:-}" = features ]; then
   # shellcheck disable=SC2046
   exec java -Xmx2g $(chorus_jvm_flags) -Dlog4j2.configurationFile="$CHORUS_ROOT/scripts/conf/log4j2.properties" \
     -cp "$CHORUS_TARGET/test-classes:$CHORUS_TARGET/classes:$(cat "$CHORUS_TARGET/classpath-test.txt")" io.chorus.bench.Bench "$@"

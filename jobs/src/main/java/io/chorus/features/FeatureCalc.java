@@ -63,6 +63,12 @@ public final class FeatureCalc {
    */
   public static final double BIGRAM_VOCABULARY = 38.0 * 38.0;
 
+  /**
+   * Spark's switch for the object-hash aggregate. Off, the behaviour aggregate (collect_set) is
+   * planned as a sort-based aggregate, which needs no sort after the per-account window.
+   */
+  public static final String OBJECT_HASH_AGGREGATE = "spark.sql.execution.useObjectHashAggregateExec";
+
   private FeatureCalc() {}
 
   // ------------------------------------------------------------ profile features

@@ -28,7 +28,11 @@ public final class FeaturesJob {
     Dataset<Row> accounts = Tables.readOptional(spark, Accounts.TABLE_SCHEMA, accountPaths, cfg.runDate()).orElse(null);
     manifest.input("features.posts", postPaths);
     Dataset<Row> features = FeatureCalc.compute(posts, accounts);
-    Stages.step(spark, "features", "per-account aggregates", () -> Tables.write(features, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate()));
+    // The behaviour aggregate reads the per-account window's output, already clustered and sorted by
+    // account, so a sort-based aggregate streams it as it comes. The object-hash aggregate Spark picks
+    // for collect_set falls back to sorting every row again once a task holds 128 accounts.
+    Stages.withDefaultConf(spark, FeatureCalc.OBJECT_HASH_AGGREGATE, "false", () ->
+        Stages.step(spark, "features", "per-account aggregates", () -> Tables.write(features, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate())));
     long rows = Tables.countWritten(spark, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate());
     manifest.count(AccountFeatures.TABLE, rows);
     timer.done(posts.count(), rows);

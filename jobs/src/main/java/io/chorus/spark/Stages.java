@@ -39,6 +39,24 @@ public final class Stages {
     });
   }
 
+  /**
+   * Runs {@code body} with a SQL setting that the user has not set (a --conf of theirs wins), and
+   * restores the session afterwards. Physical planning reads the setting when an action runs, so
+   * it applies to the actions inside {@code body}.
+   */
+  public static void withDefaultConf(SparkSession spark, String key, String value, Runnable body) {
+    if (spark.conf().contains(key)) {
+      body.run();
+      return;
+    }
+    spark.conf().set(key, value);
+    try {
+      body.run();
+    } finally {
+      spark.conf().unset(key);
+    }
+  }
+
   /** Timer for one stage; prints the start line when created. */
   public static Timer start(String stage) {
     return new Timer(stage);

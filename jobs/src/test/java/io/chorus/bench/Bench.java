@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.chorus.features.FeatureCalc;
 
 /**
  * The benchmark behind scripts/bench.sh: for each archive size, side by side in one run, the Chorus
@@ -53,6 +54,20 @@ public final class Bench {
     }
     if (args.length > 0 && args[0].equals("pagerank")) {
       PageRankScale.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("features")) {
+      FeaturesBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("duckdb")) {
+      // duckdb <ingest output> <features output> <work dir> [runs]: DuckDB's features and topics on a finished run, and their agreement
+      Path in = Path.of(args[1]);
+      int runs = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+      for (int i = 0; i < runs; i++) {
+        DuckDbBaseline.run(in.resolve("posts/run_date=" + RUN_DATE), in.resolve("accounts/run_date=" + RUN_DATE), Path.of(args[3]));
+      }
+      DuckDbBaseline.agreement(Path.of(args[2]).resolve("account_features/run_date=" + RUN_DATE), Path.of(args[3]));
       return;
     }
     if (args.length > 0 && args[0].equals("classifier")) {
@@ -182,6 +197,7 @@ public final class Bench {
     List<Double> duckTopics = new ArrayList<>();
     long pipelinePeak = 0;
     long postsKept = 0;
+    Map<String, Object> agreement = Map.of();
     for (int run = 0; run <= o.runs(); run++) {
       boolean warmup = run == 0;
       System.err.printf(Locale.ROOT, "bench | %s | %s%n", label(posts), warmup ? "warm-up" : "run " + run + " of " + o.runs());
@@ -189,7 +205,11 @@ public final class Bench {
       Map<String, double[]> st = stages(p.output());
       Path keptPosts = out.resolve("posts/run_date=" + RUN_DATE);
       ProcessRun s = child(o, Bench.class.getName(), "scan", keptPosts.toString());
-      double[] duck = DuckDbBaseline.run(keptPosts, o.cache().resolve("duckdb-" + label(posts)).toAbsolutePath());
+      Path duckWork = o.cache().resolve("duckdb-" + label(posts)).toAbsolutePath();
+      double[] duck = DuckDbBaseline.run(keptPosts, out.resolve("accounts/run_date=" + RUN_DATE), duckWork);
+      if (warmup) {
+        agreement = DuckDbBaseline.agreement(out.resolve("account_features/run_date=" + RUN_DATE), duckWork);
+      }
       if (warmup) {
         continue;
       }
@@ -226,6 +246,7 @@ public final class Bench {
     r.put("duckdb_topics_seconds", median(duckTopics));
     double features = median(stageSeconds.getOrDefault("features", List.of()));
     r.put("ratio_features_to_duckdb", features / median(duckFeatures));
+    r.put("duckdb_features_agreement", agreement);
     r.put("ratio_pipeline_to_bare_scan", median(pipeline) / median(scan));
     return r;
   }
@@ -249,19 +270,20 @@ public final class Bench {
   }
 
   /** DuckDB in-process on the pipeline's ingested posts: the features' behaviour aggregates and the daily topic aggregates. */
-  static final class DuckDbBaseline {
+  public static final class DuckDbBaseline {
     private DuckDbBaseline() {}
 
     /** Seconds for [features, topics], each written to Parquet like the Chorus stages. */
-    static double[] run(Path posts, Path work) throws Exception {
+    public static double[] run(Path posts, Path accounts, Path work) throws Exception {
       Files.createDirectories(work);
       String src = "read_parquet('" + posts + "/*.parquet')";
+      String acc = accounts != null && Files.isDirectory(accounts) ? "read_parquet('" + accounts + "/*.parquet')" : null;
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
         s.execute("SET threads = 2");
         s.execute("SET memory_limit = '3GB'");
         s.execute("SET temp_directory = '" + work.resolve("tmp") + "'");
         long t0 = System.nanoTime();
-        s.execute("COPY (" + featuresSql(src) + ") TO '" + work.resolve("features.parquet") + "' (FORMAT PARQUET)");
+        s.execute("COPY (" + featuresSql(src, acc) + ") TO '" + work.resolve("features.parquet") + "' (FORMAT PARQUET)");
         double features = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
         s.execute("COPY (" + topicsSql(src) + ") TO '" + work.resolve("topics.parquet") + "' (FORMAT PARQUET)");
@@ -274,19 +296,47 @@ public final class Bench {
       }
     }
 
-    /** The behaviour aggregates of FeatureCalc.behaviourFeatures, in DuckDB SQL. */
-    static String featuresSql(String src) {
+    /** Shannon entropy in bits of the histogram columns prefix0..prefix(n-1) over total, as FeatureCalc.entropy. */
+    static String entropySql(String prefix, int n, String total) {
+      StringBuilder b = new StringBuilder("(0");
+      for (int i = 0; i < n; i++) {
+        b.append(String.format(Locale.ROOT, " - CASE WHEN %1$s%2$d > 0 THEN (%1$s%2$d / %3$s) * log2(%1$s%2$d / %3$s) ELSE 0 END", prefix, i, total));
+      }
+      return b.append(')').toString();
+    }
+
+    /**
+     * Every column of FeatureCalc.compute, in DuckDB SQL: the behaviour aggregates (hour and gap
+     * histograms, night window, exact and near-duplicate texts, fast reposts via the parent join,
+     * per-minute bursts), the profile features of the latest snapshot with the screen-name bigram
+     * likelihood, and the full outer join of the two. Bench checks the result against the features
+     * stage's table, so both sides compute the same thing.
+     */
+    static String featuresSql(String postsSrc, String accountsSrc) {
       StringBuilder hours = new StringBuilder();
-      StringBuilder entropy = new StringBuilder("0");
       for (int h = 0; h < 24; h++) {
         hours.append(String.format(Locale.ROOT, ", sum(CASE WHEN hr = %d THEN 1.0 ELSE 0.0 END) AS h%d", h, h));
-        entropy.append(String.format(Locale.ROOT, " - CASE WHEN h%d > 0 THEN (h%d / posts) * log2(h%d / posts) ELSE 0 END", h, h, h));
       }
-      return "WITH p AS (SELECT post_id, platform, account_id, created_at, kind, parent_post_id, text, urls, hashtags, mentions, source FROM " + src + "),"
+      StringBuilder gaps = new StringBuilder();
+      for (int g = 0; g < FeatureCalc.GAP_BINS; g++) {
+        gaps.append(String.format(Locale.ROOT, ", sum(CASE WHEN gb = %d THEN 1.0 ELSE 0.0 END) AS g%d", g, g));
+      }
+      StringBuilder night = new StringBuilder("least(");
+      for (int start = 0; start < 24; start++) {
+        night.append(start == 0 ? "" : ", ").append('(');
+        for (int k = 0; k < FeatureCalc.NIGHT_HOURS; k++) {
+          night.append(k == 0 ? "" : " + ").append('h').append((start + k) % 24);
+        }
+        night.append(')');
+      }
+      night.append(')');
+      String near = "regexp_replace(regexp_replace(lower(coalesce(text, '')), 'https?://\\S+|@\\w+', '', 'g'), '[^\\p{L}]+', '', 'g')";
+      String behaviour = "WITH p AS (SELECT post_id, platform, account_id, created_at, kind, parent_post_id, text, urls, hashtags, mentions, source FROM " + postsSrc + "),"
           + " parents AS (SELECT platform AS pp, post_id AS pid, created_at AS parent_ts FROM p),"
           + " e AS (SELECT p.*, parent_ts, hour(created_at) AS hr,"
           + "   epoch(created_at) - lag(epoch(created_at)) OVER (PARTITION BY platform, account_id ORDER BY created_at, post_id) AS gap"
           + "   FROM p LEFT JOIN parents ON p.platform = parents.pp AND p.parent_post_id = parents.pid),"
+          + " eb AS (SELECT *, CASE WHEN gap IS NOT NULL THEN least(" + (FeatureCalc.GAP_BINS - 1) + ", floor(log2(greatest(gap, 1)))) END AS gb FROM e),"
           + " agg AS (SELECT platform, account_id, count(*)::DOUBLE AS posts, min(created_at) AS first_at, max(created_at) AS last_at,"
           + "   avg(CASE WHEN kind = 'repost' THEN 1.0 ELSE 0.0 END) AS repost_share,"
           + "   avg(CASE WHEN kind = 'reply' THEN 1.0 ELSE 0.0 END) AS reply_share,"
@@ -295,20 +345,97 @@ public final class Bench {
           + "   avg(coalesce(len(mentions), 0)) AS mentions_per_post, count(DISTINCT source)::DOUBLE AS distinct_sources,"
           + "   avg(gap) AS gap_mean, stddev_pop(gap) AS gap_sd, count(gap) AS gaps,"
           + "   sum(CASE WHEN kind <> 'repost' THEN 1.0 ELSE 0.0 END) AS own,"
-          + "   count(DISTINCT CASE WHEN kind <> 'repost' THEN hash(coalesce(text, '')) END) AS own_distinct,"
+          + "   count(DISTINCT CASE WHEN kind <> 'repost' THEN coalesce(text, '') END) AS own_distinct,"
+          + "   count(DISTINCT CASE WHEN kind <> 'repost' THEN " + near + " END) AS own_near_distinct,"
           + "   sum(CASE WHEN kind = 'repost' AND parent_ts IS NOT NULL THEN 1.0 ELSE 0.0 END) AS timed,"
-          + "   sum(CASE WHEN kind = 'repost' AND epoch(created_at) - epoch(parent_ts) <= 60 THEN 1.0 ELSE 0.0 END) AS fast"
-          + hours + " FROM e GROUP BY platform, account_id),"
+          + "   sum(CASE WHEN kind = 'repost' AND epoch(created_at) - epoch(parent_ts) <= " + FeatureCalc.FAST_REPOST_SECONDS + " THEN 1.0 ELSE 0.0 END) AS fast"
+          + hours + gaps + " FROM eb GROUP BY platform, account_id),"
           + " bursts AS (SELECT platform, account_id, max(c)::DOUBLE AS max_posts_per_minute FROM"
-          + "   (SELECT platform, account_id, date_trunc('minute', created_at) AS m, count(*) AS c FROM p GROUP BY ALL) GROUP BY ALL)"
-          + " SELECT account_id, platform, 1.0 AS has_posts, posts,"
+          + "   (SELECT platform, account_id, date_trunc('minute', created_at) AS m, count(*) AS c FROM p GROUP BY ALL) GROUP BY ALL),"
+          + " behaviour AS (SELECT account_id, platform, 1.0 AS has_posts, posts,"
           + "   posts / greatest(1.0, (epoch(last_at) - epoch(first_at)) / 86400.0) AS posts_per_day,"
           + "   repost_share, reply_share, quote_share, urls_per_post, hashtags_per_post, mentions_per_post, distinct_sources,"
-          + "   " + entropy + " AS hour_entropy,"
+          + "   " + entropySql("h", 24, "posts") + " AS hour_entropy,"
           + "   CASE WHEN gaps >= 2 AND gap_mean > 0 THEN gap_sd / gap_mean END AS interpost_cv,"
+          + "   CASE WHEN gaps >= 2 THEN " + entropySql("g", FeatureCalc.GAP_BINS, "gaps") + " END AS interpost_entropy,"
+          + "   CASE WHEN posts >= " + FeatureCalc.NIGHT_MIN_POSTS + " THEN " + night + " / posts END AS night_share,"
           + "   CASE WHEN own > 0 THEN 1 - own_distinct / own END AS duplicate_text_share,"
+          + "   CASE WHEN own > 0 THEN 1 - own_near_distinct / own END AS near_duplicate_text_share,"
           + "   CASE WHEN timed > 0 THEN fast / timed END AS fast_repost_share, max_posts_per_minute"
-          + " FROM agg JOIN bursts USING (platform, account_id)";
+          + " FROM agg JOIN bursts USING (platform, account_id))";
+      if (accountsSrc == null) {
+        return behaviour + " SELECT * FROM behaviour";
+      }
+      String digits = "length(regexp_replace(coalesce(%s, ''), '[^0-9]', '', 'g'))::DOUBLE";
+      String age = "greatest(1.0, (epoch(observed_at) - epoch(account_created_at)) / 86400.0)";
+      return behaviour
+          + ", latest AS (SELECT * FROM " + accountsSrc + " QUALIFY row_number() OVER (PARTITION BY platform, account_id ORDER BY observed_at DESC) = 1),"
+          + " grams AS (SELECT platform, account_id, substring(f, i, 2) AS bg FROM"
+          + "   (SELECT platform, account_id, '^' || lower(screen_name) || '$' AS f FROM latest WHERE length(screen_name) > 0),"
+          + "   LATERAL (SELECT unnest(generate_series(1, length(f) - 1)) AS i)),"
+          + " counts AS (SELECT bg, count(*)::DOUBLE AS n FROM grams GROUP BY bg),"
+          + " logp AS (SELECT bg, ln((n + 1) / (SELECT sum(n) + " + FeatureCalc.BIGRAM_VOCABULARY + " FROM counts)) AS lp FROM counts),"
+          + " likelihood AS (SELECT platform, account_id, exp(avg(lp)) AS screen_name_likelihood FROM grams JOIN logp USING (bg) GROUP BY ALL),"
+          + " profile AS (SELECT account_id, platform, 1.0 AS has_profile, followers_count::DOUBLE AS followers_count, friends_count::DOUBLE AS friends_count,"
+          + "   statuses_count::DOUBLE AS statuses_count, favourites_count::DOUBLE AS favourites_count, listed_count::DOUBLE AS listed_count,"
+          + "   verified::DOUBLE AS verified, default_profile::DOUBLE AS default_profile, default_profile_image::DOUBLE AS default_profile_image,"
+          + "   profile_use_background_image::DOUBLE AS profile_use_background_image, " + age + " AS account_age_days,"
+          + "   followers_count / " + age + " AS followers_growth, friends_count / " + age + " AS friends_growth,"
+          + "   statuses_count / " + age + " AS statuses_growth, favourites_count / " + age + " AS favourites_growth,"
+          + "   listed_count / " + age + " AS listed_growth, followers_count / greatest(friends_count::DOUBLE, 1.0) AS followers_friends_ratio,"
+          + "   coalesce(length(screen_name), screen_name_length)::DOUBLE AS screen_name_length, " + String.format(digits, "screen_name") + " AS screen_name_digits,"
+          + "   screen_name_likelihood, length(display_name)::DOUBLE AS display_name_length, " + String.format(digits, "display_name") + " AS display_name_digits,"
+          + "   coalesce(length(description), description_length, 0)::DOUBLE AS description_length, has_url::DOUBLE AS has_url,"
+          + "   geo_enabled::DOUBLE AS geo_enabled, has_banner::DOUBLE AS has_banner, (length(trim(location)) > 0)::DOUBLE AS has_location"
+          + "   FROM latest LEFT JOIN likelihood USING (platform, account_id))"
+          + " SELECT coalesce(profile.account_id, behaviour.account_id) AS account_id, coalesce(profile.platform, behaviour.platform) AS platform,"
+          + "   coalesce(has_profile, 0.0) AS has_profile, coalesce(has_posts, 0.0) AS has_posts,"
+          + "   profile.* EXCLUDE (account_id, platform, has_profile), behaviour.* EXCLUDE (account_id, platform, has_posts)"
+          + " FROM profile FULL OUTER JOIN behaviour ON profile.platform = behaviour.platform AND profile.account_id = behaviour.account_id";
+    }
+
+    /**
+     * How far DuckDB's features are from the features stage's table, per column: the largest
+     * absolute difference, and the accounts where one side is null and the other is not (or the
+     * account is missing on one side). Both zero (up to floating-point rounding) means the two
+     * computed the same thing.
+     */
+    public static Map<String, Object> agreement(Path chorusFeatures, Path work) throws Exception {
+      Map<String, Object> out = new LinkedHashMap<>();
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        s.execute("SET threads = 2");
+        StringBuilder q = new StringBuilder("SELECT count(*) AS accounts, count(*) FILTER (WHERE a.account_id IS NULL OR b.account_id IS NULL) AS unmatched");
+        for (String f : io.chorus.schema.AccountFeatures.FEATURE_COLUMNS) {
+          q.append(String.format(Locale.ROOT, ", max(abs(a.%1$s - b.%1$s)) AS d_%1$s, count(*) FILTER (WHERE (a.%1$s IS NULL) <> (b.%1$s IS NULL)) AS n_%1$s", f));
+        }
+        q.append(" FROM read_parquet('").append(chorusFeatures).append("/*.parquet') a FULL OUTER JOIN read_parquet('").append(work.resolve("features.parquet"))
+            .append("') b ON a.platform = b.platform AND a.account_id = b.account_id");
+        try (ResultSet rs = s.executeQuery(q.toString())) {
+          rs.next();
+          out.put("accounts", rs.getLong("accounts"));
+          out.put("unmatched_accounts", rs.getLong("unmatched"));
+          double worst = 0;
+          String worstColumn = null;
+          long nullMismatches = 0;
+          for (String f : io.chorus.schema.AccountFeatures.FEATURE_COLUMNS) {
+            double d = rs.getDouble("d_" + f);
+            long n = rs.getLong("n_" + f);
+            nullMismatches += n;
+            if (n > 0) {
+              out.put("null_mismatch_" + f, n);
+            }
+            if (d > worst) {
+              worst = d;
+              worstColumn = f;
+            }
+          }
+          out.put("max_abs_difference", worst);
+          out.put("max_abs_difference_column", worstColumn);
+          out.put("null_mismatches", nullMismatches);
+        }
+      }
+      System.err.println("bench | duckdb features against the features stage: " + out);
+      return out;
     }
 
     /** Posts and unique accounts per hashtag per UTC day (the counting part of topic_influence). */

@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 /** Hand-computed features for three accounts: posts and profile (a), posts only (b), profile only (c). */
 class FeatureCalcTest extends SparkTestBase {
   static Map<String, Row> byAccount;
+  static Dataset<Row> posts;
+  static Dataset<Row> accounts;
 
   @BeforeAll
   static void compute() {
-    Dataset<Row> posts = Fixtures.posts(spark,
+    posts = Fixtures.posts(spark,
         post("p1", "a", "2024-03-01T10:00:00Z").text("hello").hashtags("x", "y").urls("https://u1").source("web"),
         post("p2", "a", "2024-03-01T10:00:30Z").text("hello").mentions("b").source("app"),
         post("p3", "a", "2024-03-01T10:02:00Z").repostOf("q1", "b").text("RT @b: first"),
@@ -34,7 +36,7 @@ class FeatureCalcTest extends SparkTestBase {
         post("e3", "e", "2024-03-01T09:20:00Z").text("Vote NOW 2"),
         post("e4", "e", "2024-03-01T09:30:00Z").text("something else"));
     posts = posts.unionByName(Fixtures.posts(spark, nightAccount()));
-    Dataset<Row> accounts = spark.createDataFrame(List.of(
+    accounts = spark.createDataFrame(List.of(
         Fixtures.account("a", "abc123", "2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", 120, 40, 600),
         with(Fixtures.account("c", "c", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0), Accounts.LOCATION, "  "),
         with(Fixtures.account("d", "ABC", "2023-03-02T00:00:00Z", "2024-03-01T00:00:00Z", 0, 0, 0),
@@ -194,6 +196,44 @@ class FeatureCalcTest extends SparkTestBase {
     }
     assertThat(f("d", SCREEN_NAME_LIKELIHOOD)).as("abc shares all its bigrams, abc123 has four unique ones").isGreaterThan(f("a", SCREEN_NAME_LIKELIHOOD));
     assertThat(byAccount.get("b").<Double>getAs(SCREEN_NAME_LIKELIHOOD)).isNull();
+  }
+
+  /**
+   * FeaturesJob plans the behaviour aggregate as a sort-based aggregate over the window's sorted
+   * output; it must give the same rows as the object-hash aggregate of the default planner, and a
+   * user's own --conf of the setting must win.
+   */
+  @Test
+  void sortBasedAggregateGivesTheSameFeaturesAndYieldsToTheUsersSetting() {
+    String key = FeatureCalc.OBJECT_HASH_AGGREGATE;
+    java.util.concurrent.atomic.AtomicReference<String> plan = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<List<Row>> rows = new java.util.concurrent.atomic.AtomicReference<>();
+    io.chorus.spark.Stages.withDefaultConf(spark, key, "false", () -> {
+      Dataset<Row> f = FeatureCalc.compute(posts, accounts);
+      rows.set(f.collectAsList());
+      plan.set(f.queryExecution().executedPlan().toString());
+    });
+    assertThat(plan.get()).contains("SortAggregate").doesNotContain("ObjectHashAggregate");
+    assertThat(rows.get()).containsExactlyInAnyOrderElementsOf(byAccount.values());
+    assertThat(spark.conf().contains(key)).as("restored").isFalse();
+    spark.conf().set(key, "true");
+    try {
+      io.chorus.spark.Stages.withDefaultConf(spark, key, "false", () -> assertThat(spark.conf().get(key)).isEqualTo("true"));
+    } finally {
+      spark.conf().unset(key);
+    }
+  }
+
+  /** The benchmark's DuckDB baseline must compute every column of this class's features, or the ratio compares different work. */
+  @Test
+  void benchmarksDuckDbBaselineComputesTheSameFeatures(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    posts.write().parquet(dir.resolve("posts").toString());
+    accounts.write().parquet(dir.resolve("accounts").toString());
+    FeatureCalc.compute(posts, accounts).write().parquet(dir.resolve("features").toString());
+    io.chorus.bench.Bench.DuckDbBaseline.run(dir.resolve("posts"), dir.resolve("accounts"), dir.resolve("duck"));
+    Map<String, Object> a = io.chorus.bench.Bench.DuckDbBaseline.agreement(dir.resolve("features"), dir.resolve("duck"));
+    assertThat(a).containsEntry("accounts", 6L).containsEntry("unmatched_accounts", 0L).containsEntry("null_mismatches", 0L);
+    assertThat((Double) a.get("max_abs_difference")).isLessThan(1e-9);
   }
 
   static List<String> bigrams(String name) {
