@@ -4,6 +4,7 @@ import static io.chorus.schema.AccountFeatures.*;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_trunc;
@@ -49,6 +50,8 @@ public final class FeatureCalc {
   public static final long FAST_REPOST_SECONDS = 60;
   static final String GAP = "_gap";
   static final String HOUR = "_hour";
+  static final String MINUTE = "_minute";
+  static final String IN_MINUTE = "_in_minute";
   static final String PARENT_TS = "_parent_ts";
   static final String SECONDS_PER_DAY = "86400";
   /** Inter-post gaps are binned by floor(log2(seconds)); the last bin holds gaps of 2^19 s (6 days) and more. */
@@ -104,14 +107,17 @@ public final class FeatureCalc {
    * "xk7q2v9w" score low. Null when the snapshot has no screen name.
    */
   public static Dataset<Row> screenNameLikelihood(Dataset<Row> latest) {
-    String framed = "concat('^', lower(" + Accounts.SCREEN_NAME + "), '$')";
+    // The framed name is its own column so that the lambda, which Spark evaluates per bigram
+    // without code generation, only takes a substring instead of lowercasing the name again.
     Dataset<Row> grams =
         latest
             .filter(col(Accounts.SCREEN_NAME).isNotNull().and(length(col(Accounts.SCREEN_NAME)).gt(0)))
+            .select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID),
+                concat(lit("^"), lower(col(Accounts.SCREEN_NAME)), lit("$")).as("_framed"))
             .select(
                 col(Accounts.PLATFORM),
                 col(Accounts.ACCOUNT_ID),
-                explode(expr("transform(sequence(1, length(" + framed + ") - 1), i -> substring(" + framed + ", i, 2))")).as("_bg"));
+                explode(expr("transform(sequence(1, length(_framed) - 1), i -> substring(_framed, i, 2))")).as("_bg"));
     Dataset<Row> counts = grams.groupBy("_bg").agg(count(lit(1)).cast("double").as("_n"));
     Dataset<Row> total = counts.agg(sum(col("_n")).plus(lit(BIGRAM_VOCABULARY)).as("_total"));
     Dataset<Row> logp =
@@ -211,13 +217,12 @@ public final class FeatureCalc {
   /**
    * The columns the behaviour features read, reduced before any shuffle: texts become two 64-bit
    * hashes (exact and normalised; null for reposts, whose text is the original's) and the entity
-   * lists their sizes. The parent join and the per-account window then move ids, times and a few
-   * numbers per post instead of the whole post.
+   * lists their sizes. The per-account window then moves ids, times and a few numbers per post
+   * instead of the whole post.
    */
   static Dataset<Row> narrow(Dataset<Row> posts) {
     Column own = col(Posts.KIND).notEqual(Posts.KIND_REPOST);
-    return posts.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.POST_ID), col(Posts.CREATED_AT), col(Posts.KIND),
-        col(Posts.PARENT_POST_ID), col(Posts.SOURCE),
+    return posts.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.POST_ID), col(Posts.CREATED_AT), col(Posts.KIND), col(Posts.SOURCE),
         coalesce(size(col(Posts.URLS)), lit(0)).as(N_URLS), coalesce(size(col(Posts.HASHTAGS)), lit(0)).as(N_HASHTAGS),
         coalesce(size(col(Posts.MENTIONS)), lit(0)).as(N_MENTIONS),
         when(own, xxhash64(coalesce(col(Posts.TEXT), lit("")))).as(TEXT_HASH),
@@ -225,21 +230,38 @@ public final class FeatureCalc {
   }
 
   /**
-   * Adds the gap to the previous post of the same account and the parent's timestamp (for the
-   * fast-repost share). The parent lookup is a join on post ids; parents outside the archive give null.
+   * Adds the gap to the previous post of the same account and the number of the account's posts in
+   * the same clock minute. Both are windows over the account's posts: the gap's window is ordered by
+   * (minute, time, id), the same order as (time, id), so the per-minute count's window (partitioned by
+   * account and minute) reads the rows in the order the first one left them and Spark sorts once.
    */
   static Dataset<Row> enrich(Dataset<Row> posts) {
-    Dataset<Row> n = narrow(posts);
-    Dataset<Row> parents = n.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.CREATED_AT).as(PARENT_TS));
     Column ts = unix_seconds(col(Posts.CREATED_AT));
-    return n
-        .join(parents, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))), "left")
-        .drop("_pp", "_pid")
-        .withColumn(GAP, ts.minus(lag(ts, 1).over(Window.partitionBy(Posts.PLATFORM, Posts.ACCOUNT_ID).orderBy(Posts.CREATED_AT, Posts.POST_ID))))
+    return narrow(posts)
+        .withColumn(MINUTE, date_trunc("minute", col(Posts.CREATED_AT)))
+        .withColumn(GAP, ts.minus(lag(ts, 1).over(
+            Window.partitionBy(Posts.PLATFORM, Posts.ACCOUNT_ID).orderBy(MINUTE, Posts.CREATED_AT, Posts.POST_ID))))
+        .withColumn(IN_MINUTE, count(lit(1)).over(Window.partitionBy(Posts.PLATFORM, Posts.ACCOUNT_ID, MINUTE)))
         .withColumn(HOUR, hour(col(Posts.CREATED_AT)));
   }
 
-  /** Behaviour features; one aggregation over the enriched posts plus a per-minute burst count. */
+  /**
+   * Per account, its reposts whose parent is in the archive ("_timed_reposts") and how many of them
+   * came within FAST_REPOST_SECONDS of the parent ("_fast_reposts"). Only reposts look up a parent,
+   * and both sides of the join carry ids and times only. Accounts without such reposts are absent.
+   */
+  static Dataset<Row> repostDelays(Dataset<Row> posts) {
+    Dataset<Row> reposts = posts.filter(col(Posts.KIND).equalTo(Posts.KIND_REPOST).and(col(Posts.PARENT_POST_ID).isNotNull()))
+        .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.CREATED_AT), col(Posts.PARENT_POST_ID));
+    Dataset<Row> parents = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.CREATED_AT).as(PARENT_TS));
+    Column delay = unix_seconds(col(Posts.CREATED_AT)).minus(unix_seconds(col(PARENT_TS)));
+    return reposts
+        .join(parents, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))))
+        .groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID)
+        .agg(count(lit(1)).cast("double").as("_timed_reposts"), sum(when(delay.leq(FAST_REPOST_SECONDS), 1.0).otherwise(0.0)).as("_fast_reposts"));
+  }
+
+  /** Behaviour features; one aggregation over the enriched posts, joined with the repost delays. */
   public static Dataset<Row> behaviourFeatures(Dataset<Row> posts) {
     Dataset<Row> e = enrich(posts);
     Column n = count(lit(1)).cast("double");
@@ -256,7 +278,6 @@ public final class FeatureCalc {
       aggs.add(sum(when(gapBin.equalTo(b), 1.0).otherwise(0.0)).as("_g" + b));
       gapBins.add(col("_g" + b));
     }
-    Column delay = unix_seconds(col(Posts.CREATED_AT)).minus(unix_seconds(col(PARENT_TS)));
     aggs.add(n.as(POSTS));
     aggs.add(min(col(Posts.CREATED_AT)).as("_first"));
     aggs.add(max(col(Posts.CREATED_AT)).as("_last"));
@@ -275,17 +296,11 @@ public final class FeatureCalc {
     aggs.add(sum(when(org.apache.spark.sql.functions.not(isRepost), 1.0).otherwise(0.0)).as("_own"));
     aggs.add(size(collect_set(col(TEXT_HASH))).as("_own_distinct"));
     aggs.add(size(collect_set(col(NEAR_HASH))).as("_own_near_distinct"));
-    aggs.add(sum(when(isRepost.and(col(PARENT_TS).isNotNull()), 1.0).otherwise(0.0)).as("_timed_reposts"));
-    aggs.add(sum(when(isRepost.and(delay.leq(FAST_REPOST_SECONDS)), 1.0).otherwise(0.0)).as("_fast_reposts"));
+    aggs.add(max(col(IN_MINUTE)).cast("double").as(MAX_POSTS_PER_MINUTE));
     Dataset<Row> agg =
         e.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
-    Dataset<Row> bursts =
-        posts.groupBy(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), date_trunc("minute", col(Posts.CREATED_AT)))
-            .count()
-            .groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID)
-            .agg(max("count").cast("double").as(MAX_POSTS_PER_MINUTE));
     Column spanDays = greatest(lit(1.0), unix_seconds(col("_last")).minus(unix_seconds(col("_first"))).divide(86_400.0));
-    return agg.join(bursts, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID})
+    return agg.join(repostDelays(posts), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
         .select(
             col(Posts.ACCOUNT_ID),
             col(Posts.PLATFORM),

@@ -265,8 +265,42 @@ public final class Bench {
     Files.createDirectories(o.results().resolve("results"));
     Path json = o.results().resolve("results").resolve(report.get("date") + ".json");
     Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(report) + "\n", StandardCharsets.UTF_8);
-    Files.writeString(o.results().resolve("README.md"), BenchReadme.render(report, json.getFileName().toString()), StandardCharsets.UTF_8);
     System.err.println("bench | wrote " + json);
+    writeReadme(o.results(), report, json.getFileName().toString());
+  }
+
+  /** The newest bench/results file whose name matches, or null: dates in the names sort as text. */
+  static Path newest(Path resultsDir, String nameRegex) throws java.io.IOException {
+    if (!Files.isDirectory(resultsDir)) {
+      return null;
+    }
+    try (var files = Files.list(resultsDir)) {
+      return files.filter(f -> f.getFileName().toString().matches(nameRegex)).max(java.util.Comparator.comparing(f -> f.getFileName().toString())).orElse(null);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> readJson(Path f) throws java.io.IOException {
+    return new ObjectMapper().readValue(f.toFile(), LinkedHashMap.class);
+  }
+
+  /**
+   * Renders bench/README.md from the given whole-pipeline report (or, when null, the newest
+   * bench/results/&lt;date&gt;.json) and the newest features-alone results, if any.
+   */
+  static void writeReadme(Path benchDir, Map<String, Object> report, String jsonName) throws java.io.IOException {
+    Path dir = benchDir.resolve("results");
+    if (report == null) {
+      Path main = newest(dir, "\\d{4}-\\d{2}-\\d{2}\\.json");
+      if (main == null) {
+        return;
+      }
+      report = readJson(main);
+      jsonName = main.getFileName().toString();
+    }
+    Path features = newest(dir, "features-\\d{4}-\\d{2}-\\d{2}\\.json");
+    String md = BenchReadme.render(report, jsonName) + (features == null ? "" : BenchReadme.renderFeatures(readJson(features), features.getFileName().toString()));
+    Files.writeString(benchDir.resolve("README.md"), md, StandardCharsets.UTF_8);
   }
 
   /** DuckDB in-process on the pipeline's ingested posts: the features' behaviour aggregates and the daily topic aggregates. */

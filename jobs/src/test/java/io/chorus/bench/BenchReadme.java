@@ -62,4 +62,26 @@ final class BenchReadme {
         + "Run `scripts/bench.sh --sizes 1M,10M,30M` to measure all four; sizes not listed above were not run for this file.\n");
     return b.toString();
   }
+
+  /** The section for `scripts/bench.sh features`: the features stage alone against DuckDB, per size. */
+  @SuppressWarnings("unchecked")
+  static String renderFeatures(Map<String, Object> report, String jsonName) {
+    StringBuilder b = new StringBuilder("## Features stage alone (`scripts/bench.sh features`)\n\n");
+    Map<String, Object> method = (Map<String, Object>) report.get("method");
+    b.append("Run on ").append(report.get("date")).append("; raw figures in `results/").append(jsonName).append("`. Each size is ingested once;")
+        .append(" then each round runs the features stage in its own JVM and DuckDB (in-process, 2 threads) on the same ingested Parquet,")
+        .append(" one after the other. Medians of ").append(method.get("runs")).append(" rounds after a warm-up round, whose two outputs are")
+        .append(" compared column by column. The features time is the stage's own (from its progress line), without JVM start-up.\n\n")
+        .append("| size | posts | features median s | features posts/s | peak RSS MiB | DuckDB median s | features / DuckDB | agreement |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Map<String, Object> s : (List<Map<String, Object>>) report.getOrDefault("sizes", List.of())) {
+      Map<String, Object> a = (Map<String, Object>) s.getOrDefault("duckdb_features_agreement", Map.of());
+      b.append("| ").append(Bench.label(((Number) s.get("posts_target")).longValue())).append(" | ").append(f(s.get("posts"), "%,.0f")).append(" | ")
+          .append(f(s.get("features_seconds"), "%.1f")).append(" | ").append(f(s.get("features_posts_per_second"), "%,.0f")).append(" | ")
+          .append(f(s.get("features_peak_rss_mib"), "%,.0f")).append(" | ").append(f(s.get("duckdb_features_seconds"), "%.1f")).append(" | ")
+          .append(f(s.get("ratio_features_to_duckdb"), "%.2f")).append(" | ").append(f(a.get("accounts"), "%,.0f")).append(" accounts, ")
+          .append(f(a.get("unmatched_accounts"), "%,.0f")).append(" unmatched, max difference ").append(f(a.get("max_abs_difference"), "%.1e")).append(" |\n");
+    }
+    return b.append('\n').toString();
+  }
 }

@@ -32,6 +32,7 @@ final class FeaturesBench {
       sizes.add(size(o, posts));
       Bench.writeResult("features", report);
     }
+    Bench.writeReadme(o.results(), null, null);
   }
 
   static Map<String, Object> size(Bench.Options o, long posts) throws Exception {

@@ -224,6 +224,15 @@ class FeatureCalcTest extends SparkTestBase {
     }
   }
 
+  /** The gap and the per-minute count are two windows over one sort of each account's posts. */
+  @Test
+  void gapAndPerMinuteWindowsShareOneSort() {
+    String plan = FeatureCalc.enrich(posts).queryExecution().executedPlan().toString();
+    assertThat(plan.split("\\bWindow \\[", -1)).as(plan).hasSize(3);
+    assertThat(plan.split("\\bSort \\[", -1)).as(plan).hasSize(2);
+    assertThat(plan.split("\\bExchange ", -1)).as(plan).hasSize(2);
+  }
+
   /** The benchmark's DuckDB baseline must compute every column of this class's features, or the ratio compares different work. */
   @Test
   void benchmarksDuckDbBaselineComputesTheSameFeatures(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
