@@ -25,7 +25,7 @@ final class BenchReadme {
         .append(method.get("shuffle_partitions")).append(" shuffle partitions. Each figure is the median of ").append(method.get("runs"))
         .append(" runs after one warm-up. The pipeline, the bare scan and DuckDB run side by side in every round, on the same Parquet files"
             + " (the pipeline's ingested posts). Pipeline and bare scan times are whole JVM processes, so both include JVM and Spark start-up."
-            + " DuckDB runs in-process with 2 threads and a 3 GB memory limit, and writes Parquet like the features stage does."
+            + " DuckDB runs in-process with 2 threads and a " + Bench.DuckDbBaseline.DUCKDB_MEMORY + " memory limit, and writes Parquet like the features stage does."
             + " Peak RSS is the kernel's high-water mark of the one JVM that is driver and executors in local mode.\n\n");
     List<Map<String, Object>> sizes = (List<Map<String, Object>>) report.getOrDefault("sizes", List.of());
     for (Map<String, Object> s : sizes) {

@@ -75,6 +75,8 @@ final class FeaturesBench {
     r.put("features_peak_rss_mib", peak);
     r.put("duckdb_features_seconds", Bench.median(duck));
     r.put("duckdb_features_runs", duck);
+    r.put("duckdb_memory_limit", Bench.DuckDbBaseline.DUCKDB_MEMORY);
+    r.put("duckdb_bench_process_peak_rss_mib", Machine.rssMib(ProcessHandle.current().pid()));
     r.put("ratio_features_to_duckdb", Bench.median(features) / Bench.median(duck));
     System.err.printf(Locale.ROOT, "bench | features %s: %.1f s, DuckDB %.1f s, ratio %.2f%n", Bench.label(posts), Bench.median(features),
         Bench.median(duck), Bench.median(features) / Bench.median(duck));
