@@ -60,6 +60,11 @@ public final class Bench {
       FeaturesBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
+    if (args.length > 0 && args[0].equals("readme")) {
+      // readme: re-renders bench/README.md from the newest results files
+      writeReadme(Path.of("bench"), null, null);
+      return;
+    }
     if (args.length > 0 && args[0].equals("duckdb")) {
       // duckdb <ingest output> <features output> <work dir> [runs]: DuckDB's features and topics on a finished run, and their agreement
       Path in = Path.of(args[1]);
@@ -79,7 +84,7 @@ public final class Bench {
     report.put("date", LocalDate.now().toString());
     report.put("machine", Machine.describe());
     report.put("method", Map.of("runs", o.runs(), "warmup", 1, "statistic", "median", "heap", o.heap(), "master", "local[2]",
-        "shuffle_partitions", o.shufflePartitions()));
+        "shuffle_partitions", o.shufflePartitions(), "duckdb_memory_limit", Bench.DuckDbBaseline.DUCKDB_MEMORY));
     List<Map<String, Object>> sizes = new ArrayList<>();
     for (long posts : o.sizes()) {
       sizes.add(benchSize(o, posts));

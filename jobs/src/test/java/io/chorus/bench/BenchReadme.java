@@ -25,12 +25,12 @@ final class BenchReadme {
         .append(method.get("shuffle_partitions")).append(" shuffle partitions. Each figure is the median of ").append(method.get("runs"))
         .append(" runs after one warm-up. The pipeline, the bare scan and DuckDB run side by side in every round, on the same Parquet files"
             + " (the pipeline's ingested posts). Pipeline and bare scan times are whole JVM processes, so both include JVM and Spark start-up."
-            + " DuckDB runs in-process with 2 threads and a " + Bench.DuckDbBaseline.DUCKDB_MEMORY + " memory limit, and writes Parquet like the features stage does."
+            + " DuckDB runs in-process with 2 threads and a " + method.getOrDefault("duckdb_memory_limit", "3GB") + " memory limit, and writes Parquet like the features stage does."
             + " Peak RSS is the kernel's high-water mark of the one JVM that is driver and executors in local mode.\n\n");
     List<Map<String, Object>> sizes = (List<Map<String, Object>>) report.getOrDefault("sizes", List.of());
     for (Map<String, Object> s : sizes) {
       long posts = ((Number) s.get("posts")).longValue();
-      b.append("## ").append(Bench.label((Long) s.get("posts_target"))).append(" posts (").append(String.format(Locale.ROOT, "%,d", posts))
+      b.append("## ").append(Bench.label(((Number) s.get("posts_target")).longValue())).append(" posts (").append(String.format(Locale.ROOT, "%,d", posts))
           .append(" after ingest)\n\n| step | median s | posts/s | peak RSS MiB |\n|---|---:|---:|---:|\n");
       ((Map<String, Map<String, Object>>) s.get("stages")).forEach((k, v) -> b.append("| ").append(k).append(" | ").append(f(v.get("seconds"), "%.1f"))
           .append(" | ").append(f(v.get("posts_per_second"), "%,.0f")).append(" | ").append(f(v.get("peak_rss_mib"), "%,.0f")).append(" |\n"));
@@ -66,20 +66,21 @@ final class BenchReadme {
   /** The section for `scripts/bench.sh features`: the features stage alone against DuckDB, per size. */
   @SuppressWarnings("unchecked")
   static String renderFeatures(Map<String, Object> report, String jsonName) {
-    StringBuilder b = new StringBuilder("## Features stage alone (`scripts/bench.sh features`)\n\n");
+    StringBuilder b = new StringBuilder("\n## Features stage alone (`scripts/bench.sh features`)\n\n");
     Map<String, Object> method = (Map<String, Object>) report.get("method");
     b.append("Run on ").append(report.get("date")).append("; raw figures in `results/").append(jsonName).append("`. Each size is ingested once;")
         .append(" then each round runs the features stage in its own JVM and DuckDB (in-process, 2 threads) on the same ingested Parquet,")
         .append(" one after the other. Medians of ").append(method.get("runs")).append(" rounds after a warm-up round, whose two outputs are")
-        .append(" compared column by column. The features time is the stage's own (from its progress line), without JVM start-up.\n\n")
-        .append("| size | posts | features median s | features posts/s | peak RSS MiB | DuckDB median s | features / DuckDB | agreement |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
+        .append(" compared column by column. The features time is the stage's own (from its progress line), without JVM start-up. DuckDB's memory limit is \"")
+        .append(method.getOrDefault("duckdb_memory_limit", "8GB")).append("\"; its peak RSS is that of the benchmark's JVM, in which it runs (high-water mark up to that size).\n\n")
+        .append("| size | posts | features median s | features posts/s | peak RSS MiB | DuckDB median s | DuckDB peak RSS MiB | features / DuckDB | agreement |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Map<String, Object> s : (List<Map<String, Object>>) report.getOrDefault("sizes", List.of())) {
       Map<String, Object> a = (Map<String, Object>) s.getOrDefault("duckdb_features_agreement", Map.of());
       b.append("| ").append(Bench.label(((Number) s.get("posts_target")).longValue())).append(" | ").append(f(s.get("posts"), "%,.0f")).append(" | ")
           .append(f(s.get("features_seconds"), "%.1f")).append(" | ").append(f(s.get("features_posts_per_second"), "%,.0f")).append(" | ")
           .append(f(s.get("features_peak_rss_mib"), "%,.0f")).append(" | ").append(f(s.get("duckdb_features_seconds"), "%.1f")).append(" | ")
-          .append(f(s.get("ratio_features_to_duckdb"), "%.2f")).append(" | ").append(f(a.get("accounts"), "%,.0f")).append(" accounts, ")
+          .append(f(s.get("duckdb_bench_process_peak_rss_mib"), "%,.0f")).append(" | ").append(f(s.get("ratio_features_to_duckdb"), "%.2f")).append(" | ").append(f(a.get("accounts"), "%,.0f")).append(" accounts, ")
           .append(f(a.get("unmatched_accounts"), "%,.0f")).append(" unmatched, max difference ").append(f(a.get("max_abs_difference"), "%.1e")).append(" |\n");
     }
     return b.append('\n').toString();

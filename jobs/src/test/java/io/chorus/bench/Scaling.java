@@ -15,8 +15,8 @@ final class Scaling {
       Map<String, Object> a = sizes.get(i - 1);
       Map<String, Object> b = sizes.get(i);
       Map<String, Object> r = new LinkedHashMap<>();
-      r.put("from", Bench.label((Long) a.get("posts_target")));
-      r.put("to", Bench.label((Long) b.get("posts_target")));
+      r.put("from", Bench.label(((Number) a.get("posts_target")).longValue()));
+      r.put("to", Bench.label(((Number) b.get("posts_target")).longValue()));
       r.put("posts_ratio", ((Number) b.get("posts")).doubleValue() / ((Number) a.get("posts")).doubleValue());
       r.put("pipeline_time_ratio", (Double) b.get("pipeline_seconds") / (Double) a.get("pipeline_seconds"));
       r.put("pipeline_without_train_time_ratio", (Double) b.get("pipeline_without_train_seconds") / (Double) a.get("pipeline_without_train_seconds"));
