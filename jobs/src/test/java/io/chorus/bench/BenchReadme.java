@@ -80,8 +80,13 @@ final class BenchReadme {
       b.append("| ").append(Bench.label(((Number) s.get("posts_target")).longValue())).append(" | ").append(f(s.get("posts"), "%,.0f")).append(" | ")
           .append(f(s.get("features_seconds"), "%.1f")).append(" | ").append(f(s.get("features_posts_per_second"), "%,.0f")).append(" | ")
           .append(f(s.get("features_peak_rss_mib"), "%,.0f")).append(" | ").append(f(s.get("duckdb_features_seconds"), "%.1f")).append(" | ")
-          .append(f(s.get("duckdb_bench_process_peak_rss_mib"), "%,.0f")).append(" | ").append(f(s.get("ratio_features_to_duckdb"), "%.2f")).append(" | ").append(f(a.get("accounts"), "%,.0f")).append(" accounts, ")
-          .append(f(a.get("unmatched_accounts"), "%,.0f")).append(" unmatched, max difference ").append(f(a.get("max_abs_difference"), "%.1e")).append(" |\n");
+          .append(f(s.get("duckdb_bench_process_peak_rss_mib"), "%,.0f")).append(" | ").append(f(s.get("ratio_features_to_duckdb"), "%.2f")).append(" | ");
+      if (s.get("duckdb_error") != null) {
+        b.append("DuckDB failed: ").append(s.get("duckdb_error")).append(" |\n");
+      } else {
+        b.append(f(a.get("accounts"), "%,.0f")).append(" accounts, ").append(f(a.get("unmatched_accounts"), "%,.0f"))
+            .append(" unmatched, max difference ").append(f(a.get("max_abs_difference"), "%.1e")).append(" |\n");
+      }
     }
     return b.append('\n').toString();
   }
