@@ -214,8 +214,6 @@ public final class Bench {
       double[] duck = DuckDbBaseline.run(keptPosts, out.resolve("accounts/run_date=" + RUN_DATE), duckWork);
       if (warmup) {
         agreement = DuckDbBaseline.agreement(out.resolve("account_features/run_date=" + RUN_DATE), duckWork);
-      }
-      if (warmup) {
         continue;
       }
       postsKept = (long) st.getOrDefault("ingest", new double[] {0, 0, 0, 0})[2];
