@@ -35,10 +35,13 @@ public final class Bench {
       "chorus \\| (\\S+)\\s*\\| done in ([\\d.]+) s \\| rows in ([\\d,]+) \\| rows out ([\\d,]+)(?: \\| peak RSS ([\\d,]+) MiB)?");
   static final Duration TIMEOUT = Duration.ofHours(3);
 
-  record Options(List<Long> sizes, int runs, Path cache, Path results, String heap, int shufflePartitions, Path ira, int iraRuns) {}
+  /** {@code warmups} is 0 or 1; {@code eventLog}, when set, is where every child JVM writes its Spark event log. */
+  record Options(List<Long> sizes, int runs, int warmups, Path cache, Path results, String heap, int shufflePartitions, Path ira, int iraRuns,
+      Path eventLog) {}
 
   private Bench() {}
 
+  @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("scan")) {
       BareScan.main(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -83,11 +86,18 @@ public final class Bench {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("date", LocalDate.now().toString());
     report.put("machine", Machine.describe());
-    report.put("method", Map.of("runs", o.runs(), "warmup", 1, "statistic", "median", "heap", o.heap(), "master", "local[2]",
+    report.put("method", Map.of("runs", o.runs(), "warmup", o.warmups(), "statistic", "median", "heap", o.heap(), "master", "local[2]",
         "shuffle_partitions", o.shufflePartitions(), "duckdb_memory_limit", Bench.DuckDbBaseline.DUCKDB_MEMORY));
-    List<Map<String, Object>> sizes = new ArrayList<>();
+    // Sizes measured earlier the same day and not re-run now are kept, each with its own runs and warm-ups.
+    Path today = o.results().resolve("results").resolve(report.get("date") + ".json");
+    Map<String, Object> earlier = Files.exists(today) ? readJson(today) : Map.of();
+    List<Map<String, Object>> sizes = keptSizes(earlier, o.sizes(), (Map<String, Object>) report.get("method"));
+    if (earlier.get("ira") != null && o.ira() == null) {
+      report.put("ira", earlier.get("ira"));
+    }
     for (long posts : o.sizes()) {
       sizes.add(benchSize(o, posts));
+      sizes.sort(java.util.Comparator.comparingLong(x -> ((Number) x.get("posts_target")).longValue()));
       report.put("sizes", sizes);
       write(o, report);
     }
@@ -101,6 +111,8 @@ public final class Bench {
   static Options parse(String[] args) {
     List<Long> sizes = List.of(1_000_000L);
     int runs = 3;
+    int warmups = 1;
+    Path eventLog = null;
     Path cache = Path.of("bench/cache");
     Path results = Path.of("bench");
     String heap = "3g";
@@ -111,6 +123,8 @@ public final class Bench {
       switch (args[i]) {
         case "--sizes" -> sizes = java.util.Arrays.stream(args[++i].split(",")).map(Bench::size).toList();
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--warmups" -> warmups = Integer.parseInt(args[++i]);
+        case "--event-log" -> eventLog = Path.of(args[++i]).toAbsolutePath();
         case "--cache" -> cache = Path.of(args[++i]);
         case "--results" -> results = Path.of(args[++i]);
         case "--heap" -> heap = args[++i];
@@ -118,10 +132,13 @@ public final class Bench {
         case "--ira" -> ira = Path.of(args[++i]);
         case "--ira-runs" -> iraRuns = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown bench flag " + args[i]
-            + " (known: --sizes 1M,10M,30M --runs 3 --cache DIR --results DIR --heap 3g --shuffle-partitions 8 --ira DIR --ira-runs 1)");
+            + " (known: --sizes 1M,10M,30M --runs 3 --warmups 1 --event-log DIR --cache DIR --results DIR --heap 3g --shuffle-partitions 8 --ira DIR --ira-runs 1)");
       }
     }
-    return new Options(sizes, runs, cache, results, heap, partitions, ira, iraRuns);
+    if (warmups < 0 || warmups > 1 || runs < 1) {
+      throw new IllegalArgumentException("--runs must be at least 1 and --warmups 0 or 1 (got --runs " + runs + " --warmups " + warmups + ")");
+    }
+    return new Options(sizes, runs, warmups, cache, results, heap, partitions, ira, iraRuns, eventLog);
   }
 
   static long size(String s) {
@@ -135,8 +152,13 @@ public final class Bench {
   }
 
   static Map<String, String> sparkProps(Options o) {
-    return Map.of("spark.master", "local[2]", "spark.ui.enabled", "false", "spark.sql.shuffle.partitions", String.valueOf(o.shufflePartitions()),
-        "spark.driver.host", "127.0.0.1", "spark.ui.showConsoleProgress", "false");
+    Map<String, String> p = new LinkedHashMap<>(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false",
+        "spark.sql.shuffle.partitions", String.valueOf(o.shufflePartitions()), "spark.driver.host", "127.0.0.1", "spark.ui.showConsoleProgress", "false"));
+    if (o.eventLog() != null) {
+      p.put("spark.eventLog.enabled", "true");
+      p.put("spark.eventLog.dir", o.eventLog().toUri().toString());
+    }
+    return p;
   }
 
   /** One child JVM run: wall seconds, exit, output, and the JVM's peak RSS sampled from /proc. */
@@ -190,6 +212,26 @@ public final class Bench {
     return dir;
   }
 
+  /**
+   * The sizes of an earlier results file of the same day that this run does not measure again. Those
+   * without their own "runs" and "warmups" take them from that file's method.
+   */
+  @SuppressWarnings("unchecked")
+  static List<Map<String, Object>> keptSizes(Map<String, Object> earlier, List<Long> rerun, Map<String, Object> method) {
+    List<Map<String, Object>> kept = new ArrayList<>();
+    Map<String, Object> m = (Map<String, Object>) earlier.getOrDefault("method", method);
+    for (Map<String, Object> s : (List<Map<String, Object>>) earlier.getOrDefault("sizes", List.of())) {
+      if (!rerun.contains(((Number) s.get("posts_target")).longValue())) {
+        Map<String, Object> c = new LinkedHashMap<>(s);
+        c.putIfAbsent("runs", m.get("runs"));
+        c.putIfAbsent("warmups", m.get("warmup"));
+        c.putIfAbsent("duckdb_memory_limit", m.getOrDefault("duckdb_memory_limit", "3GB"));
+        kept.add(c);
+      }
+    }
+    return kept;
+  }
+
   static Map<String, Object> benchSize(Options o, long posts) throws Exception {
     Path archive = archive(o, posts);
     Path out = o.cache().resolve("out-" + label(posts)).toAbsolutePath();
@@ -203,17 +245,23 @@ public final class Bench {
     long pipelinePeak = 0;
     long postsKept = 0;
     Map<String, Object> agreement = Map.of();
-    for (int run = 0; run <= o.runs(); run++) {
-      boolean warmup = run == 0;
-      System.err.printf(Locale.ROOT, "bench | %s | %s%n", label(posts), warmup ? "warm-up" : "run " + run + " of " + o.runs());
+    if (o.eventLog() != null) {
+      Files.createDirectories(o.eventLog());
+    }
+    for (int round = 1 - o.warmups(); round <= o.runs(); round++) {
+      boolean warmup = round == 0;
+      System.err.printf(Locale.ROOT, "bench | %s | %s%n", label(posts), warmup ? "warm-up" : "run " + round + " of " + o.runs());
       ProcessRun p = chorus(o, "pipeline", "--input", archive.toString(), "--output", out.toString(), "--run-date", RUN_DATE);
       Map<String, double[]> st = stages(p.output());
       Path keptPosts = out.resolve("posts/run_date=" + RUN_DATE);
       ProcessRun s = child(o, Bench.class.getName(), "scan", keptPosts.toString());
       Path duckWork = o.cache().resolve("duckdb-" + label(posts)).toAbsolutePath();
       double[] duck = DuckDbBaseline.run(keptPosts, out.resolve("accounts/run_date=" + RUN_DATE), duckWork);
-      if (warmup) {
+      if (round == 1 - o.warmups()) {
+        // The first round's outputs (the warm-up's, or the only run's) are compared column by column.
         agreement = DuckDbBaseline.agreement(out.resolve("account_features/run_date=" + RUN_DATE), duckWork);
+      }
+      if (warmup) {
         continue;
       }
       postsKept = (long) st.getOrDefault("ingest", new double[] {0, 0, 0, 0})[2];
@@ -231,6 +279,9 @@ public final class Bench {
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("posts_target", posts);
     r.put("posts", postsKept);
+    r.put("runs", o.runs());
+    r.put("warmups", o.warmups());
+    r.put("duckdb_memory_limit", DuckDbBaseline.DUCKDB_MEMORY);
     r.put("archive", archive.toString());
     r.put("model", out.resolve("_model/run_date=" + RUN_DATE).toString());
     Map<String, Object> stagesOut = new LinkedHashMap<>();

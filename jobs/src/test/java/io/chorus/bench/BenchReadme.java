@@ -22,16 +22,15 @@ final class BenchReadme {
         .append(m.get("java")).append(", ").append(m.get("os")).append(".\n\n");
     Map<String, Object> method = (Map<String, Object>) report.get("method");
     b.append("Method: Spark ").append(method.get("master")).append(", driver heap ").append(method.get("heap")).append(", ")
-        .append(method.get("shuffle_partitions")).append(" shuffle partitions. Each figure is the median of ").append(method.get("runs"))
-        .append(" runs after one warm-up. The pipeline, the bare scan and DuckDB run side by side in every round, on the same Parquet files"
+        .append(method.get("shuffle_partitions")).append(" shuffle partitions. Each figure is the median of the measured runs (after a warm-up where the size's heading says so). The pipeline, the bare scan and DuckDB run side by side in every round, on the same Parquet files"
             + " (the pipeline's ingested posts). Pipeline and bare scan times are whole JVM processes, so both include JVM and Spark start-up."
-            + " DuckDB runs in-process with 2 threads and a " + method.getOrDefault("duckdb_memory_limit", "3GB") + " memory limit, and writes Parquet like the features stage does."
+            + " DuckDB runs in-process with 2 threads and the memory limit given under each size, and writes Parquet like the features stage does."
             + " Peak RSS is the kernel's high-water mark of the one JVM that is driver and executors in local mode.\n\n");
     List<Map<String, Object>> sizes = (List<Map<String, Object>>) report.getOrDefault("sizes", List.of());
     for (Map<String, Object> s : sizes) {
       long posts = ((Number) s.get("posts")).longValue();
       b.append("## ").append(Bench.label(((Number) s.get("posts_target")).longValue())).append(" posts (").append(String.format(Locale.ROOT, "%,d", posts))
-          .append(" after ingest)\n\n| step | median s | posts/s | peak RSS MiB |\n|---|---:|---:|---:|\n");
+          .append(" after ingest)\n\n").append(rounds(s, method)).append("\n\n| step | median s | posts/s | peak RSS MiB |\n|---|---:|---:|---:|\n");
       ((Map<String, Map<String, Object>>) s.get("stages")).forEach((k, v) -> b.append("| ").append(k).append(" | ").append(f(v.get("seconds"), "%.1f"))
           .append(" | ").append(f(v.get("posts_per_second"), "%,.0f")).append(" | ").append(f(v.get("peak_rss_mib"), "%,.0f")).append(" |\n"));
       b.append("| **pipeline (process)** | ").append(f(s.get("pipeline_seconds"), "%.1f")).append(" | ").append(f(s.get("pipeline_posts_per_second"), "%,.0f"))
@@ -61,6 +60,15 @@ final class BenchReadme {
         + "- Features stage at most 3x DuckDB at 10M posts.\n- 10M to 30M time ratio at most 3.15.\n- Driver peak RSS at most 4 GiB at 30M posts.\n\n"
         + "Run `scripts/bench.sh --sizes 1M,10M,30M` to measure all four; sizes not listed above were not run for this file.\n");
     return b.toString();
+  }
+
+  /** "Median of 3 runs after a warm-up; DuckDB memory limit 8GB.", from the size's own fields or the report's method. */
+  static String rounds(Map<String, Object> size, Map<String, Object> method) {
+    int runs = ((Number) size.getOrDefault("runs", method.get("runs"))).intValue();
+    int warmups = ((Number) size.getOrDefault("warmups", method.getOrDefault("warmup", 1))).intValue();
+    String how = runs == 1 ? "One run" : "Median of " + runs + " runs";
+    return how + (warmups > 0 ? " after a warm-up" : ", no warm-up") + "; DuckDB memory limit "
+        + size.getOrDefault("duckdb_memory_limit", method.getOrDefault("duckdb_memory_limit", "3GB")) + ".";
   }
 
   /** The section for `scripts/bench.sh features`: the features stage alone against DuckDB, per size. */
