@@ -83,6 +83,9 @@ public final class Bench {
       return;
     }
     Options o = parse(args);
+    if (o.eventLog() != null) {
+      Files.createDirectories(o.eventLog());  // Spark refuses a missing event log directory
+    }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("date", LocalDate.now().toString());
     report.put("machine", Machine.describe());
@@ -245,9 +248,6 @@ public final class Bench {
     long pipelinePeak = 0;
     long postsKept = 0;
     Map<String, Object> agreement = Map.of();
-    if (o.eventLog() != null) {
-      Files.createDirectories(o.eventLog());
-    }
     for (int round = 1 - o.warmups(); round <= o.runs(); round++) {
       boolean warmup = round == 0;
       System.err.printf(Locale.ROOT, "bench | %s | %s%n", label(posts), warmup ? "warm-up" : "run " + round + " of " + o.runs());
