@@ -87,6 +87,57 @@ class IngestJobTest extends SparkTestBase {
     assertThat(flags).containsEntry("ok1", false).containsEntry("ok2", false).containsEntry("orphan", true);
   }
 
+  /**
+   * Copies of one post that name different parents: the kept copy (the earliest) decides the flag,
+   * so the narrow parent lookup must rank the copies as the whole posts are ranked.
+   */
+  @Test
+  void theKeptCopyOfADuplicateDecidesItsParentFlag(@TempDir Path tmp) {
+    Dataset<Row> fixture = Fixtures.posts(spark,
+        post("root", "a1", "2024-03-01T09:00:00Z"),
+        post("x", "a2", "2024-03-01T10:00:00Z").repostOf("gone", "a9"),     // earliest copy: kept, parent missing
+        post("x", "a2", "2024-03-01T10:05:00Z").repostOf("root", "a1"),     // later copy: a duplicate
+        post("y", "a3", "2024-03-01T11:00:00Z").repostOf("root", "a1"),     // earliest copy: kept, parent present
+        post("y", "a3", "2024-03-01T11:05:00Z").repostOf("gone", "a9"));
+    fixture.write().parquet(tmp.resolve("in/posts").toString());
+
+    IngestJob.Conservation c = IngestJob.run(spark, config(tmp.resolve("in"), tmp.resolve("out")), new RunManifest("ingest", DAY, Map.of()));
+
+    assertThat(c.kept()).isEqualTo(3);
+    assertThat(c.duplicates()).isEqualTo(2);
+    Map<String, Row> kept = Tables.read(spark, Posts.TABLE_SCHEMA, List.of(tmp.resolve("out/posts").toString()), DAY)
+        .collectAsList().stream().collect(Collectors.toMap(r -> r.getAs(Posts.POST_ID), r -> r));
+    assertThat(kept.get("x").<String>getAs(Posts.PARENT_POST_ID)).isEqualTo("gone");
+    assertThat(kept.get("x").<Boolean>getAs(Posts.PARENT_MISSING)).isTrue();
+    assertThat(kept.get("y").<String>getAs(Posts.PARENT_POST_ID)).isEqualTo("root");
+    assertThat(kept.get("y").<Boolean>getAs(Posts.PARENT_MISSING)).isFalse();
+    assertThat(kept.get("root").<Boolean>getAs(Posts.PARENT_MISSING)).isFalse();
+  }
+
+  /** Deduplication and the parent lookup shuffle whole posts (with their text) once; the lookup itself moves narrow rows. */
+  @Test
+  void keptPostsShuffleWholePostsOnce() {
+    Dataset<Row> raw = IngestJob.withProvenance(Fixtures.posts(spark, (Fixtures.PostBuilder) CASES[0][0], (Fixtures.PostBuilder) CASES[1][0]));
+    Dataset<Row> valid = Validation.checkPosts(raw, java.time.Instant.now()).filter(org.apache.spark.sql.functions.col(Validation.REASON_CODE).isNull());
+    org.apache.spark.sql.execution.SparkPlan plan = Validation.keptPosts(valid).queryExecution().executedPlan();
+    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec a) {
+      plan = a.executedPlan();
+    }
+    List<org.apache.spark.sql.execution.SparkPlan> exchanges = new java.util.ArrayList<>();
+    collectExchanges(plan, exchanges);
+    long wholePosts = exchanges.stream()
+        .filter(e -> scala.jdk.javaapi.CollectionConverters.asJava(e.output()).stream().anyMatch(x -> x.name().equals(Posts.TEXT))).count();
+    assertThat(wholePosts).as(plan.toString()).isEqualTo(1);
+    assertThat(exchanges.size()).as(plan.toString()).isGreaterThan(1);
+  }
+
+  static void collectExchanges(org.apache.spark.sql.execution.SparkPlan p, List<org.apache.spark.sql.execution.SparkPlan> out) {
+    if (p instanceof org.apache.spark.sql.execution.exchange.ShuffleExchangeExec) {
+      out.add(p);
+    }
+    scala.jdk.javaapi.CollectionConverters.asJava(p.children()).forEach(c -> collectExchanges(c, out));
+  }
+
   @Test
   void missingRequiredColumnFailsWithTheColumnAndTheFix(@TempDir Path tmp) {
     Fixtures.posts(spark, (Fixtures.PostBuilder) CASES[0][0]).drop(Posts.CREATED_AT).write().parquet(tmp.resolve("in/posts").toString());
