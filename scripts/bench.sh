@@ -3,6 +3,8 @@
 # archives, and on the real IRA archive when ../shared/data is present. Writes
 # bench/results/<date>.json and bench/README.md. Archives are cached in bench/cache/ (git-ignored).
 #   scripts/bench.sh [--sizes 1M,10M,30M] [--runs 3] [--heap 3g] [--shuffle-partitions 8] [--ira DIR|none] [--ira-runs 1]
+#     [--warmups 1] [--event-log DIR] [--reuse-model DIR]   (0 warm-ups for one-off large runs; Spark event logs; score with
+#     a model trained earlier, e.g. bench/cache/out-1M/_model/run_date=2024-03-15, instead of training at every size)
 #   scripts/bench.sh classifier [--labeled DIR|none] [--accounts 4000] [--posts 60000] [--parts generator,cv5,lodo,caverlee-cv5]
 #     the classifier's evaluation: nested 5-fold CV and leave-one-dataset-out on the labeled sets,
 #     per-kind recall on generator archives; writes bench/results/classifier-<date>.json

@@ -89,7 +89,7 @@ public final class Chorus {
         flags(JobConfig.input("Archive folder(s) holding posts/, accounts/, labels/, watchlist/"), JobConfig.output("Output root"),
             JobConfig.INGEST_FLAGS, JobConfig.MODEL_FLAG, JobConfig.LABELS_FLAG, JobConfig.ACCOUNTS_FLAG, JobConfig.WATCHLIST_FLAG,
             JobConfig.BOOTSTRAP_FLAG, JobConfig.MIN_SUPPORT_FLAG, JobConfig.MAX_TOPICS_FLAG, JobConfig.CV_FOLDS_FLAG, JobConfig.SEED_FLAG, JobConfig.COORDINATION_FLAGS,
-            JobConfig.PSEUDONYMIZE_FLAG),
+            JobConfig.PSEUDONYMIZE_FLAG, JobConfig.REUSE_MODEL_FLAG),
         "chorus pipeline --input ./sample-data --output ./out --run-date 2024-03-15",
         (spark, f) -> stage("pipeline", spark, f, PipelineJob::run)),
     REPORT("report", "Write one self-contained HTML page (inline SVG charts, works offline) from a run's tables",

@@ -177,6 +177,9 @@ public record JobConfig(
   public static final FlagSpec QUIET_FLAG = FlagSpec.toggle(QUIET, "Silence Chorus's progress lines");
   public static final FlagSpec PSEUDONYMIZE_FLAG = FlagSpec.toggle(PSEUDONYMIZE,
       "Publish keyed HMAC-SHA256 pseudonyms for account ids and screen names (key from $CHORUS_PSEUDONYM_KEY); watchlisted actors keep theirs");
+  public static final String REUSE_MODEL = "reuse-model";
+  public static final FlagSpec REUSE_MODEL_FLAG = FlagSpec.toggle(REUSE_MODEL,
+      "pipeline: score with the model already at --model even when labels exist (no training: a scheduled run between retrainings, or a benchmark)");
   public static final FlagSpec VERBOSE_FLAG = FlagSpec.toggle(VERBOSE, "Show stack traces on errors");
 
   public static JobConfig from(Flags f) {
@@ -199,6 +202,11 @@ public record JobConfig(
         coordination(f),
         f.resolved(),
         f.has(PSEUDONYMIZE) && f.bool(PSEUDONYMIZE));
+  }
+
+  /** Whether the pipeline skips training and scores with the model at --model ({@code --reuse-model}). */
+  public boolean reuseModel() {
+    return Boolean.parseBoolean(flags().getOrDefault(REUSE_MODEL, "false"));
   }
 
   static CoordinationDetector.Params coordination(Flags f) {

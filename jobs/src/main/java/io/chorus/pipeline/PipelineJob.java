@@ -20,7 +20,7 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * ingest -> features -> train (when labels exist; otherwise the model at --model is reused) -> score ->
+ * ingest -> features -> train (when labels exist and --reuse-model is not given; otherwise the model at --model is reused) -> score ->
  * coordination -> estimate -> influence. Later stages read the tables the earlier ones wrote under --output for --run-date.
  * With --pseudonymize the stages write under a private working root and {@link PublishJob} then
  * publishes every table with pseudonyms.
@@ -58,10 +58,10 @@ public final class PipelineJob {
     JobConfig staged = cfg.withInputs(List.of(cfg.output()), labels, watchlist);
     FeaturesJob.run(spark, staged, manifest);
     boolean haveLabels = labels.stream().anyMatch(p -> Tables.exists(spark, p));
-    if (haveLabels) {
+    if (haveLabels && !cfg.reuseModel()) {
       TrainJob.run(spark, staged, manifest);
     } else {
-      // No labels: score with the model already at --model (ModelMetadata.read explains a missing one).
+      // No labels, or --reuse-model: score with the model already at --model (ModelMetadata.read explains a missing one).
       manifest.put("model_reused", ModelMetadata.read(spark, cfg.model()).modelId());
     }
     ScoreJob.run(spark, staged, manifest);

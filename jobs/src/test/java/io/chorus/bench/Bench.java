@@ -37,7 +37,7 @@ public final class Bench {
 
   /** {@code warmups} is 0 or 1; {@code eventLog}, when set, is where every child JVM writes its Spark event log. */
   record Options(List<Long> sizes, int runs, int warmups, Path cache, Path results, String heap, int shufflePartitions, Path ira, int iraRuns,
-      Path eventLog) {}
+      Path eventLog, Path reuseModel) {}
 
   private Bench() {}
 
@@ -116,6 +116,7 @@ public final class Bench {
     int runs = 3;
     int warmups = 1;
     Path eventLog = null;
+    Path reuseModel = null;
     Path cache = Path.of("bench/cache");
     Path results = Path.of("bench");
     String heap = "3g";
@@ -128,6 +129,7 @@ public final class Bench {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--warmups" -> warmups = Integer.parseInt(args[++i]);
         case "--event-log" -> eventLog = Path.of(args[++i]).toAbsolutePath();
+        case "--reuse-model" -> reuseModel = Path.of(args[++i]).toAbsolutePath();
         case "--cache" -> cache = Path.of(args[++i]);
         case "--results" -> results = Path.of(args[++i]);
         case "--heap" -> heap = args[++i];
@@ -135,13 +137,13 @@ public final class Bench {
         case "--ira" -> ira = Path.of(args[++i]);
         case "--ira-runs" -> iraRuns = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown bench flag " + args[i]
-            + " (known: --sizes 1M,10M,30M --runs 3 --warmups 1 --event-log DIR --cache DIR --results DIR --heap 3g --shuffle-partitions 8 --ira DIR --ira-runs 1)");
+            + " (known: --sizes 1M,10M,30M --runs 3 --warmups 1 --event-log DIR --reuse-model DIR --cache DIR --results DIR --heap 3g --shuffle-partitions 8 --ira DIR --ira-runs 1)");
       }
     }
     if (warmups < 0 || warmups > 1 || runs < 1) {
       throw new IllegalArgumentException("--runs must be at least 1 and --warmups 0 or 1 (got --runs " + runs + " --warmups " + warmups + ")");
     }
-    return new Options(sizes, runs, warmups, cache, results, heap, partitions, ira, iraRuns, eventLog);
+    return new Options(sizes, runs, warmups, cache, results, heap, partitions, ira, iraRuns, eventLog, reuseModel);
   }
 
   static long size(String s) {
@@ -251,7 +253,10 @@ public final class Bench {
     for (int round = 1 - o.warmups(); round <= o.runs(); round++) {
       boolean warmup = round == 0;
       System.err.printf(Locale.ROOT, "bench | %s | %s%n", label(posts), warmup ? "warm-up" : "run " + round + " of " + o.runs());
-      ProcessRun p = chorus(o, "pipeline", "--input", archive.toString(), "--output", out.toString(), "--run-date", RUN_DATE);
+      // --reuse-model: score with a model trained earlier (training is outside the targets and grows with the labeled set).
+      ProcessRun p = o.reuseModel() == null ? chorus(o, "pipeline", "--input", archive.toString(), "--output", out.toString(), "--run-date", RUN_DATE)
+          : chorus(o, "pipeline", "--input", archive.toString(), "--output", out.toString(), "--run-date", RUN_DATE,
+              "--model", o.reuseModel().toString(), "--reuse-model");
       Map<String, double[]> st = stages(p.output());
       Path keptPosts = out.resolve("posts/run_date=" + RUN_DATE);
       ProcessRun s = child(o, Bench.class.getName(), "scan", keptPosts.toString());
@@ -283,7 +288,8 @@ public final class Bench {
     r.put("warmups", o.warmups());
     r.put("duckdb_memory_limit", DuckDbBaseline.DUCKDB_MEMORY);
     r.put("archive", archive.toString());
-    r.put("model", out.resolve("_model/run_date=" + RUN_DATE).toString());
+    r.put("model", o.reuseModel() != null ? o.reuseModel().toString() : out.resolve("_model/run_date=" + RUN_DATE).toString());
+    r.put("model_reused", o.reuseModel() != null);
     Map<String, Object> stagesOut = new LinkedHashMap<>();
     long kept = postsKept;
     stageSeconds.forEach((k, v) -> stagesOut.put(k, Map.of("seconds", median(v), "runs", v, "posts_per_second", kept / median(v),

@@ -30,7 +30,9 @@ final class BenchReadme {
     for (Map<String, Object> s : sizes) {
       long posts = ((Number) s.get("posts")).longValue();
       b.append("## ").append(Bench.label(((Number) s.get("posts_target")).longValue())).append(" posts (").append(String.format(Locale.ROOT, "%,d", posts))
-          .append(" after ingest)\n\n").append(rounds(s, method)).append("\n\n| step | median s | posts/s | peak RSS MiB |\n|---|---:|---:|---:|\n");
+          .append(" after ingest)\n\n").append(rounds(s, method))
+          .append(Boolean.TRUE.equals(s.get("model_reused")) ? " Scored with a model trained earlier (`--reuse-model " + s.get("model") + "`): no train step." : "")
+          .append("\n\n| step | median s | posts/s | peak RSS MiB |\n|---|---:|---:|---:|\n");
       ((Map<String, Map<String, Object>>) s.get("stages")).forEach((k, v) -> b.append("| ").append(k).append(" | ").append(f(v.get("seconds"), "%.1f"))
           .append(" | ").append(f(v.get("posts_per_second"), "%,.0f")).append(" | ").append(f(v.get("peak_rss_mib"), "%,.0f")).append(" |\n"));
       b.append("| **pipeline (process)** | ").append(f(s.get("pipeline_seconds"), "%.1f")).append(" | ").append(f(s.get("pipeline_posts_per_second"), "%,.0f"))

@@ -203,7 +203,15 @@ class PipelineJobTest extends SparkTestBase {
   void rerunOfTheSameDateReplacesOnlyItsPartition() {
     long before = Tables.read(spark, io.chorus.schema.AccountScores.TABLE_SCHEMA, List.of(out.resolve("account_scores").toString()), DAY).count();
     RunManifest other = new RunManifest("pipeline", "2024-03-16", Map.of());
-    PipelineJob.run(spark, config("2024-03-16"), other);
+    // The rerun scores with the first run's model although labels exist (--reuse-model): no training.
+    JobConfig c = config("2024-03-16");
+    Map<String, String> reuse = new java.util.HashMap<>(c.flags());
+    reuse.put(JobConfig.REUSE_MODEL, "true");
+    String modelId = io.chorus.model.ModelMetadata.read(spark, c.model()).modelId();
+    PipelineJob.run(spark, new JobConfig(c.inputs(), c.output(), c.runDate(), c.model(), c.labels(), c.accounts(), c.watchlist(), c.format(),
+        c.report(), c.bootstrap(), c.minSupport(), c.seed(), c.coordination(), reuse, c.pseudonymize()), other);
+    assertThat(other.toMapForSummary()).containsEntry("model_reused", modelId).doesNotContainKey("model");
+    assertThat(io.chorus.model.ModelMetadata.read(spark, c.model()).modelId()).isEqualTo(modelId);
     PipelineJob.run(spark, config(DAY), new RunManifest("pipeline", DAY, Map.of()));
     assertThat(Tables.runDates(spark, out.resolve("account_scores").toString())).containsExactly(DAY, "2024-03-16");
     assertThat(Tables.read(spark, io.chorus.schema.AccountScores.TABLE_SCHEMA, List.of(out.resolve("account_scores").toString()), DAY).count()).isEqualTo(before);
