@@ -263,47 +263,31 @@ public final class Validation {
             col(RAW).as(Quarantine.RAW));
   }
 
-  /** Rank of a row among the copies of its (platform, post_id); 1 is the copy kept. */
-  static final String DUP_RANK = "_dup_rank";
-  static final String CONTENT_HASH = "_content";
-
-  /** A hash of every canonical column the rows have: copies that differ in any column differ here. */
-  static Column contentHash(Dataset<Row> rows) {
-    List<String> have = Arrays.asList(rows.columns());
-    return xxhash64(Arrays.stream(Posts.SCHEMA.fieldNames()).filter(have::contains).map(n -> col(n)).toArray(Column[]::new));
+  /**
+   * Marks all but one row per (platform, post_id) as a duplicate, deterministically: the earliest,
+   * then by author, then by a hash of every canonical column, then by source file, so the kept row
+   * does not depend on partitioning or file order unless the copies are identical.
+   */
+  public static Dataset<Row> markDuplicates(Dataset<Row> valid) {
+    Column content = xxhash64(Arrays.stream(Posts.SCHEMA.fieldNames()).filter(n -> Arrays.asList(valid.columns()).contains(n))
+        .map(n -> col(n)).toArray(Column[]::new));
+    return valid.withColumn(
+        "_dup_rank",
+        row_number()
+            .over(Window.partitionBy(Posts.PLATFORM, Posts.POST_ID)
+                .orderBy(col(Posts.CREATED_AT), col(Posts.ACCOUNT_ID), content, col(SOURCE_FILE))));
   }
 
   /**
-   * Ranks the copies of each (platform, post_id), deterministically: the earliest first, then by
-   * author, then by the content hash ({@link #CONTENT_HASH}, which the rows must carry), then by
-   * source file, so the kept row does not depend on partitioning or file order unless the copies are
-   * identical.
+   * Sets parent_missing: true for a repost, reply or quote whose parent is null or not among the
+   * kept posts; false otherwise. Such posts are kept, not quarantined.
    */
-  static Dataset<Row> rankCopies(Dataset<Row> rows) {
-    return rows.withColumn(DUP_RANK, row_number().over(Window.partitionBy(Posts.PLATFORM, Posts.POST_ID)
-        .orderBy(col(Posts.CREATED_AT), col(Posts.ACCOUNT_ID), col(CONTENT_HASH), col(SOURCE_FILE))));
-  }
-
-  /**
-   * The valid posts without duplicates, one per (platform, post_id), with parent_missing set: true
-   * for a repost, reply or quote whose parent is null or not among the kept posts; false otherwise.
-   * Such posts are kept, not quarantined.
-   *
-   * <p>Only one shuffle moves whole posts (the ranking of copies). The parent lookup runs on narrow
-   * rows (ids, kind, the ranking's keys), which rank their copies the same way, and its flags join
-   * the whole posts on (platform, post_id), the key they are already partitioned by.
-   */
-  public static Dataset<Row> keptPosts(Dataset<Row> valid) {
-    Dataset<Row> hashed = valid.withColumn(CONTENT_HASH, contentHash(valid));
-    Dataset<Row> narrow = rankCopies(hashed.select(col(Posts.PLATFORM), col(Posts.POST_ID), col(Posts.CREATED_AT), col(Posts.ACCOUNT_ID),
-        col(CONTENT_HASH), col(SOURCE_FILE), col(Posts.KIND), col(Posts.PARENT_POST_ID)))
-        .filter(col(DUP_RANK).equalTo(1));
-    Dataset<Row> ids = narrow.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"));
-    Dataset<Row> flags = narrow
+  public static Dataset<Row> flagMissingParents(Dataset<Row> posts) {
+    Dataset<Row> ids = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid")).distinct();
+    Column needsParent = col(Posts.KIND).notEqual(Posts.KIND_ORIGINAL);
+    return posts.drop(Posts.PARENT_MISSING)
         .join(ids, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))), "left")
-        .select(col(Posts.PLATFORM), col(Posts.POST_ID),
-            col(Posts.KIND).notEqual(Posts.KIND_ORIGINAL).and(col("_pid").isNull()).as(Posts.PARENT_MISSING));
-    Dataset<Row> firstCopies = rankCopies(hashed).filter(col(DUP_RANK).equalTo(1)).drop(DUP_RANK, CONTENT_HASH, Posts.PARENT_MISSING);
-    return firstCopies.join(flags, new String[] {Posts.PLATFORM, Posts.POST_ID});
+        .withColumn(Posts.PARENT_MISSING, needsParent.and(col("_pid").isNull()))
+        .drop("_pp", "_pid");
   }
 }

@@ -89,7 +89,7 @@ class IngestJobTest extends SparkTestBase {
 
   /**
    * Copies of one post that name different parents: the kept copy (the earliest) decides the flag,
-   * so the narrow parent lookup must rank the copies as the whole posts are ranked.
+   * not any copy.
    */
   @Test
   void theKeptCopyOfADuplicateDecidesItsParentFlag(@TempDir Path tmp) {
@@ -112,30 +112,6 @@ class IngestJobTest extends SparkTestBase {
     assertThat(kept.get("y").<String>getAs(Posts.PARENT_POST_ID)).isEqualTo("root");
     assertThat(kept.get("y").<Boolean>getAs(Posts.PARENT_MISSING)).isFalse();
     assertThat(kept.get("root").<Boolean>getAs(Posts.PARENT_MISSING)).isFalse();
-  }
-
-  /** Deduplication and the parent lookup shuffle whole posts (with their text) once; the lookup itself moves narrow rows. */
-  @Test
-  void keptPostsShuffleWholePostsOnce() {
-    Dataset<Row> raw = IngestJob.withProvenance(Fixtures.posts(spark, (Fixtures.PostBuilder) CASES[0][0], (Fixtures.PostBuilder) CASES[1][0]));
-    Dataset<Row> valid = Validation.checkPosts(raw, java.time.Instant.now()).filter(org.apache.spark.sql.functions.col(Validation.REASON_CODE).isNull());
-    org.apache.spark.sql.execution.SparkPlan plan = Validation.keptPosts(valid).queryExecution().executedPlan();
-    if (plan instanceof org.apache.spark.sql.execution.adaptive.AdaptiveSparkPlanExec a) {
-      plan = a.executedPlan();
-    }
-    List<org.apache.spark.sql.execution.SparkPlan> exchanges = new java.util.ArrayList<>();
-    collectExchanges(plan, exchanges);
-    long wholePosts = exchanges.stream()
-        .filter(e -> scala.jdk.javaapi.CollectionConverters.asJava(e.output()).stream().anyMatch(x -> x.name().equals(Posts.TEXT))).count();
-    assertThat(wholePosts).as(plan.toString()).isEqualTo(1);
-    assertThat(exchanges.size()).as(plan.toString()).isGreaterThan(1);
-  }
-
-  static void collectExchanges(org.apache.spark.sql.execution.SparkPlan p, List<org.apache.spark.sql.execution.SparkPlan> out) {
-    if (p instanceof org.apache.spark.sql.execution.exchange.ShuffleExchangeExec) {
-      out.add(p);
-    }
-    scala.jdk.javaapi.CollectionConverters.asJava(p.children()).forEach(c -> collectExchanges(c, out));
   }
 
   @Test
