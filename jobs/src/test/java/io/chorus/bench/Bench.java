@@ -41,7 +41,6 @@ public final class Bench {
 
   private Bench() {}
 
-  @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("scan")) {
       BareScan.main(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -94,7 +93,7 @@ public final class Bench {
     // Sizes measured earlier the same day and not re-run now are kept, each with its own runs and warm-ups.
     Path today = o.results().resolve("results").resolve(report.get("date") + ".json");
     Map<String, Object> earlier = Files.exists(today) ? readJson(today) : Map.of();
-    List<Map<String, Object>> sizes = keptSizes(earlier, o.sizes(), (Map<String, Object>) report.get("method"));
+    List<Map<String, Object>> sizes = keptSizes(earlier, o.sizes());
     if (earlier.get("ira") != null && o.ira() == null) {
       report.put("ira", earlier.get("ira"));
     }
@@ -222,9 +221,9 @@ public final class Bench {
    * without their own "runs" and "warmups" take them from that file's method.
    */
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> keptSizes(Map<String, Object> earlier, List<Long> rerun, Map<String, Object> method) {
+  static List<Map<String, Object>> keptSizes(Map<String, Object> earlier, List<Long> rerun) {
     List<Map<String, Object>> kept = new ArrayList<>();
-    Map<String, Object> m = (Map<String, Object>) earlier.getOrDefault("method", method);
+    Map<String, Object> m = (Map<String, Object>) earlier.getOrDefault("method", Map.of());
     for (Map<String, Object> s : (List<Map<String, Object>>) earlier.getOrDefault("sizes", List.of())) {
       if (!rerun.contains(((Number) s.get("posts_target")).longValue())) {
         Map<String, Object> c = new LinkedHashMap<>(s);
@@ -253,10 +252,12 @@ public final class Bench {
     for (int round = 1 - o.warmups(); round <= o.runs(); round++) {
       boolean warmup = round == 0;
       System.err.printf(Locale.ROOT, "bench | %s | %s%n", label(posts), warmup ? "warm-up" : "run " + round + " of " + o.runs());
-      // --reuse-model: score with a model trained earlier (training is outside the targets and grows with the labeled set).
-      ProcessRun p = o.reuseModel() == null ? chorus(o, "pipeline", "--input", archive.toString(), "--output", out.toString(), "--run-date", RUN_DATE)
-          : chorus(o, "pipeline", "--input", archive.toString(), "--output", out.toString(), "--run-date", RUN_DATE,
-              "--model", o.reuseModel().toString(), "--reuse-model");
+      List<String> pipelineArgs = new ArrayList<>(List.of("pipeline", "--input", archive.toString(), "--output", out.toString(), "--run-date", RUN_DATE));
+      if (o.reuseModel() != null) {
+        // Score with a model trained earlier: training is outside the targets and grows with the labeled set.
+        pipelineArgs.addAll(List.of("--model", o.reuseModel().toString(), "--reuse-model"));
+      }
+      ProcessRun p = chorus(o, pipelineArgs.toArray(String[]::new));
       Map<String, double[]> st = stages(p.output());
       Path keptPosts = out.resolve("posts/run_date=" + RUN_DATE);
       ProcessRun s = child(o, Bench.class.getName(), "scan", keptPosts.toString());

@@ -19,7 +19,7 @@ class BenchReportTest {
 
   @Test
   void keepsTheSizesNotRunAgainWithTheirOwnRounds() {
-    List<Map<String, Object>> kept = Bench.keptSizes(EARLIER, List.of(10_000_000L), Map.of("runs", 1, "warmup", 0));
+    List<Map<String, Object>> kept = Bench.keptSizes(EARLIER, List.of(10_000_000L));
 
     assertThat(kept).hasSize(1);
     assertThat(kept.get(0)).containsEntry("posts_target", 1_000_000).containsEntry("runs", 3).containsEntry("warmups", 1)
@@ -29,7 +29,7 @@ class BenchReportTest {
 
   @Test
   void aSizeMeasuredOnceSaysSo() {
-    List<Map<String, Object>> kept = Bench.keptSizes(EARLIER, List.of(1_000_000L), Map.of("runs", 3, "warmup", 1));
+    List<Map<String, Object>> kept = Bench.keptSizes(EARLIER, List.of(1_000_000L));
 
     assertThat(kept).extracting(s -> s.get("posts_target")).containsExactly(10_000_000L);
     assertThat(BenchReadme.rounds(kept.get(0), Map.of("runs", 3, "warmup", 1)))
@@ -38,6 +38,6 @@ class BenchReportTest {
 
   @Test
   void noEarlierFileKeepsNothing() {
-    assertThat(Bench.keptSizes(Map.of(), List.of(1_000_000L), Map.of("runs", 3, "warmup", 1))).isEmpty();
+    assertThat(Bench.keptSizes(Map.of(), List.of(1_000_000L))).isEmpty();
   }
 }
