@@ -3,6 +3,7 @@ package io.chorus.influence;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -45,14 +46,13 @@ public final class PageRank {
   private PageRank() {}
 
   /**
-   * Edges (src, dst, weight) to (node, pagerank). Parallel edges are summed. The links (by source)
-   * and the node list are hash-partitioned once into max(default parallelism,
-   * spark.sql.shuffle.partitions) parts and kept. A step is then local work plus one shuffle: each
-   * link partition is joined to the same partition of the rank vector through an in-memory hash map
-   * (no sort or spilling cogroup of the 10M links), the contributions are summed by destination
-   * with map-side combining, and the new vector is built partition by partition from the node list.
-   * Memory per task is one partition of the rank vector (nodes / partitions entries): raise
-   * spark.sql.shuffle.partitions for graphs of hundreds of millions of nodes.
+   * Edges (src, dst, weight) to (node, pagerank). Parallel edges are summed. Nodes get dense ids
+   * 0..N-1, and node id i lives in part i mod P at slot i / P, where P is max(default parallelism,
+   * spark.sql.shuffle.partitions). The links are grouped by their source's part into one block of
+   * primitive arrays per part and kept; the rank vector is one double[] per part. A step is then a
+   * loop over each block's links into P dense arrays of contributions (one per destination part),
+   * one shuffle of those arrays, and an element-wise sum: no per-link objects, hashing or
+   * boxing. Memory per task is about 8 bytes per node (the contributions to every part).
    */
   public static Dataset<Row> compute(Dataset<Row> edges, double damping, int maxIterations, double tolerance) {
     SparkSession spark = edges.sparkSession();
@@ -61,40 +61,63 @@ public final class PageRank {
     Dataset<Row> shares = e.join(out, SRC).select(col(SRC), col(DST), col(WEIGHT).divide(col("_out")).as("_share"));
     int parts = Math.max(spark.sparkContext().defaultParallelism(), Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")));
     HashPartitioner partitioner = new HashPartitioner(parts);
-    JavaPairRDD<String, Tuple2<String, Double>> links = shares.javaRDD()
-        .mapToPair(r -> new Tuple2<>(r.getString(0), new Tuple2<>(r.getString(1), r.getDouble(2))))
-        .partitionBy(partitioner).persist(StorageLevel.MEMORY_AND_DISK());
-    JavaPairRDD<String, Boolean> nodes = e.select(col(SRC).as(NODE)).union(e.select(col(DST).as(NODE))).distinct().javaRDD()
-        .mapToPair(r -> new Tuple2<>(r.getString(0), Boolean.TRUE))
-        .partitionBy(partitioner).persist(StorageLevel.MEMORY_AND_DISK());
-    long n = nodes.count();
+    StructType idSchema = new StructType().add(NODE, DataTypes.StringType).add("_id", DataTypes.LongType);
+    JavaRDD<Row> idRows = e.select(col(SRC).as(NODE)).union(e.select(col(DST).as(NODE))).distinct().javaRDD()
+        .zipWithIndex().map(t -> RowFactory.create(t._1().getString(0), t._2()));
+    Dataset<Row> ids = spark.createDataFrame(idRows, idSchema).persist(StorageLevel.MEMORY_AND_DISK());
+    long n = ids.count();
     StructType schema = new StructType().add(NODE, DataTypes.StringType).add(RANK, DataTypes.DoubleType);
     if (n == 0) {
-      links.unpersist();
-      nodes.unpersist();
+      ids.unpersist();
       return spark.createDataFrame(java.util.List.of(), schema);
     }
+    if (n / parts >= Integer.MAX_VALUE) {
+      throw new io.chorus.ChorusException("PageRank: " + n + " nodes need more than " + parts
+          + " parts. Fix: raise spark.sql.shuffle.partitions so that nodes / partitions stays below 2^31");
+    }
+    // A part's key is its index, and HashPartitioner sends an Integer key k < P to partition k.
+    JavaPairRDD<Integer, Links> links = shares
+        .join(ids.withColumnRenamed(NODE, SRC).withColumnRenamed("_id", "_s"), SRC)
+        .join(ids.withColumnRenamed(NODE, DST).withColumnRenamed("_id", "_d"), DST)
+        .select(col("_s"), col("_d"), col("_share")).javaRDD()
+        .mapToPair(r -> new Tuple2<>((int) (r.getLong(0) % parts), r))
+        .groupByKey(partitioner)
+        .mapValues(rows -> Links.of(rows, parts))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     double base = (1 - damping) / n;
-    // Partition i of links, nodes, every rank vector and every contribution sum holds the keys the
-    // partitioner sends to i, so zipping partitions by index pairs the right keys.
-    JavaPairRDD<String, Double> x = nodes.mapValues(v -> 1.0 / n);
-    JavaPairRDD<String, Double> checked = x.persist(StorageLevel.MEMORY_AND_DISK());
+    List<Tuple2<Integer, double[]>> first = new ArrayList<>();
+    for (int q = 0; q < parts; q++) {
+      double[] v = new double[slots(n, parts, q)];
+      java.util.Arrays.fill(v, 1.0 / n);
+      first.add(new Tuple2<>(q, v));
+    }
+    JavaPairRDD<Integer, double[]> x = JavaPairRDD.fromJavaRDD(org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(first, parts))
+        .partitionBy(partitioner);
+    JavaPairRDD<Integer, double[]> checked = x.persist(StorageLevel.MEMORY_AND_DISK());
     for (int i = 1; i <= maxIterations; i++) {
-      JavaPairRDD<String, Double> in = JavaPairRDD.fromJavaRDD(links.zipPartitions(x, PageRank::contributions))
-          .reduceByKey(partitioner, Double::sum);
-      x = JavaPairRDD.fromJavaRDD(nodes.zipPartitions(in, (nodeIt, inIt) -> {
-        Map<String, Double> received = toMap(inIt);
-        return Iterators.map(nodeIt, t -> new Tuple2<>(t._1(), base + damping * received.getOrDefault(t._1(), 0.0)));
-      }));
+      JavaPairRDD<Integer, double[]> in = JavaPairRDD.fromJavaRDD(links.zipPartitions(x, (linkIt, rankIt) -> contributions(linkIt, rankIt, n, parts)))
+          .reduceByKey(partitioner, PageRank::addInto);
+      // Every part receives an array (possibly all zeros), so the new vector has all N nodes.
+      x = in.mapValues(sumIn -> {
+        double[] v = new double[sumIn.length];
+        for (int k = 0; k < v.length; k++) {
+          v[k] = base + damping * sumIn[k];
+        }
+        return v;
+      });
       if (i % CHECK_EVERY == 0 || i == maxIterations) {
         x = x.persist(StorageLevel.MEMORY_AND_DISK());
         x.rdd().localCheckpoint();
         double delta = x.zipPartitions(checked, (now, before) -> {
-          Map<String, Double> prev = toMap(before);
           double d = 0;
+          Map<Integer, double[]> prev = new HashMap<>();
+          before.forEachRemaining(t -> prev.put(t._1(), t._2()));
           while (now.hasNext()) {
-            Tuple2<String, Double> t = now.next();
-            d += Math.abs(t._2() - prev.getOrDefault(t._1(), 0.0));
+            Tuple2<Integer, double[]> t = now.next();
+            double[] b = prev.get(t._1());
+            for (int k = 0; k < t._2().length; k++) {
+              d += Math.abs(t._2()[k] - b[k]);
+            }
           }
           return List.of(d).iterator();
         }).fold(0.0, Double::sum);
@@ -105,49 +128,79 @@ public final class PageRank {
         }
       }
     }
-    double total = x.values().fold(0.0, Double::sum);
-    JavaRDD<Row> rows = x.map(t -> RowFactory.create(t._1(), t._2() / total));
-    Dataset<Row> result = spark.createDataFrame(rows, schema).localCheckpoint();
+    double total = x.values().map(v -> java.util.Arrays.stream(v).sum()).fold(0.0, Double::sum);
+    JavaRDD<Row> ranked = x.flatMap(t -> {
+      List<Row> rows = new ArrayList<>(t._2().length);
+      for (int k = 0; k < t._2().length; k++) {
+        rows.add(RowFactory.create((long) k * parts + t._1(), t._2()[k] / total));
+      }
+      return rows.iterator();
+    });
+    StructType rankSchema = new StructType().add("_id", DataTypes.LongType).add(RANK, DataTypes.DoubleType);
+    Dataset<Row> result = spark.createDataFrame(ranked, rankSchema).join(ids, "_id").select(NODE, RANK).localCheckpoint();
     links.unpersist();
-    nodes.unpersist();
     checked.unpersist();
+    ids.unpersist();
     return result;
   }
 
-  /** One partition's rank vector as a hash map. */
-  static Map<String, Double> toMap(Iterator<Tuple2<String, Double>> it) {
-    Map<String, Double> m = new HashMap<>();
-    while (it.hasNext()) {
-      Tuple2<String, Double> t = it.next();
-      m.put(t._1(), t._2());
-    }
-    return m;
+  /** Nodes in part q of P: the ids q, q + P, q + 2P, ... below n. */
+  static int slots(long n, int parts, int q) {
+    return (int) ((n - q + parts - 1) / parts);
   }
 
-  /** (dst, share * rank(src)) for each link of a partition, with the ranks of the same partition. */
-  static Iterator<Tuple2<String, Double>> contributions(Iterator<Tuple2<String, Tuple2<String, Double>>> linkIt,
-      Iterator<Tuple2<String, Double>> rankIt) {
-    Map<String, Double> rank = toMap(rankIt);
-    return Iterators.map(linkIt, l -> new Tuple2<>(l._2()._1(), l._2()._2() * rank.getOrDefault(l._1(), 0.0)));
+  /** One part's links as primitive arrays: source slot (in this part), destination id, share. */
+  record Links(int[] srcSlot, long[] dst, double[] share) implements java.io.Serializable {
+    static Links of(Iterable<Row> rows, int parts) {
+      List<Row> all = new ArrayList<>();
+      rows.forEach(all::add);
+      int[] s = new int[all.size()];
+      long[] d = new long[all.size()];
+      double[] w = new double[all.size()];
+      for (int k = 0; k < all.size(); k++) {
+        Row r = all.get(k);
+        s[k] = (int) (r.getLong(0) / parts);
+        d[k] = r.getLong(1);
+        w[k] = r.getDouble(2);
+      }
+      return new Links(s, d, w);
+    }
   }
 
-  /** A lazy mapped iterator (partitions are streamed, not copied). */
-  static final class Iterators {
-    private Iterators() {}
-
-    static <A, B> Iterator<B> map(Iterator<A> it, java.util.function.Function<A, B> f) {
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return it.hasNext();
-        }
-
-        @Override
-        public B next() {
-          return f.apply(it.next());
-        }
-      };
+  /**
+   * A part's contributions to every part: (part, dense array of share * rank(src) summed by
+   * destination slot), one array per part, zeros where nothing arrives.
+   */
+  static Iterator<Tuple2<Integer, double[]>> contributions(Iterator<Tuple2<Integer, Links>> linkIt, Iterator<Tuple2<Integer, double[]>> rankIt,
+      long n, int parts) {
+    double[][] acc = new double[parts][];
+    for (int q = 0; q < parts; q++) {
+      acc[q] = new double[slots(n, parts, q)];
     }
+    Map<Integer, double[]> rank = new HashMap<>();
+    rankIt.forEachRemaining(t -> rank.put(t._1(), t._2()));
+    while (linkIt.hasNext()) {
+      Tuple2<Integer, Links> t = linkIt.next();
+      double[] r = rank.get(t._1());
+      Links l = t._2();
+      for (int k = 0; k < l.dst().length; k++) {
+        long d = l.dst()[k];
+        acc[(int) (d % parts)][(int) (d / parts)] += l.share()[k] * r[l.srcSlot()[k]];
+      }
+    }
+    List<Tuple2<Integer, double[]>> outParts = new ArrayList<>(parts);
+    for (int q = 0; q < parts; q++) {
+      outParts.add(new Tuple2<>(q, acc[q]));
+    }
+    return outParts.iterator();
+  }
+
+  /** Element-wise a += b (same length); returns a. */
+  static double[] addInto(double[] a, double[] b) {
+    for (int k = 0; k < a.length; k++) {
+      a[k] += b[k];
+    }
+    return a;
   }
 
   public static Dataset<Row> compute(Dataset<Row> edges) {
