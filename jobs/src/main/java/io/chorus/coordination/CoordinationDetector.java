@@ -331,10 +331,10 @@ public final class CoordinationDetector {
    * compares nearly every pair that shares a common word; banding keeps candidates to true
    * near-duplicates.
    *
-   * <p>Candidates are verified inside their bucket: each bucket collects its texts with their
-   * shingle hashes, and each text is compared with the texts after it in the list. A pair that
-   * shares several bands is compared once per band, which costs less than shuffling millions of
-   * candidate pairs through two joins to fetch their shingles.
+   * <p>Candidates are verified inside their bucket: the (text, band) rows, with each text's shingle
+   * hashes, are sorted by bucket, and {@link BucketPairs} compares each text with the texts after it
+   * in its bucket. A pair that shares several bands is compared once per band, which costs less
+   * than shuffling millions of candidate pairs through two joins to fetch their shingles.
    *
    * @param texts (platform, _text_id, _norm)
    * @return (platform, _text_id, _item) for the texts in a near-duplicate group; the item is the

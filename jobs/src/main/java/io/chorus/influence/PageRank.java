@@ -110,8 +110,7 @@ public final class PageRank {
         x.rdd().localCheckpoint();
         double delta = x.zipPartitions(checked, (now, before) -> {
           double d = 0;
-          Map<Integer, double[]> prev = new HashMap<>();
-          before.forEachRemaining(t -> prev.put(t._1(), t._2()));
+          Map<Integer, double[]> prev = toMap(before);
           while (now.hasNext()) {
             Tuple2<Integer, double[]> t = now.next();
             double[] b = prev.get(t._1());
@@ -129,19 +128,21 @@ public final class PageRank {
       }
     }
     double total = x.values().map(v -> java.util.Arrays.stream(v).sum()).fold(0.0, Double::sum);
-    JavaRDD<Row> ranked = x.flatMap(t -> {
-      List<Row> rows = new ArrayList<>(t._2().length);
-      for (int k = 0; k < t._2().length; k++) {
-        rows.add(RowFactory.create((long) k * parts + t._1(), t._2()[k] / total));
-      }
-      return rows.iterator();
-    });
+    JavaRDD<Row> ranked = x.flatMap(t -> java.util.stream.IntStream.range(0, t._2().length)
+        .mapToObj(k -> RowFactory.create((long) k * parts + t._1(), t._2()[k] / total)).iterator());
     StructType rankSchema = new StructType().add("_id", DataTypes.LongType).add(RANK, DataTypes.DoubleType);
     Dataset<Row> result = spark.createDataFrame(ranked, rankSchema).join(ids, "_id").select(NODE, RANK).localCheckpoint();
     links.unpersist();
     checked.unpersist();
     ids.unpersist();
     return result;
+  }
+
+  /** A partition's (part, rank vector) pairs by part. */
+  static Map<Integer, double[]> toMap(Iterator<Tuple2<Integer, double[]>> it) {
+    Map<Integer, double[]> m = new HashMap<>();
+    it.forEachRemaining(t -> m.put(t._1(), t._2()));
+    return m;
   }
 
   /** Nodes in part q of P: the ids q, q + P, q + 2P, ... below n. */
@@ -177,8 +178,7 @@ public final class PageRank {
     for (int q = 0; q < parts; q++) {
       acc[q] = new double[slots(n, parts, q)];
     }
-    Map<Integer, double[]> rank = new HashMap<>();
-    rankIt.forEachRemaining(t -> rank.put(t._1(), t._2()));
+    Map<Integer, double[]> rank = toMap(rankIt);
     while (linkIt.hasNext()) {
       Tuple2<Integer, Links> t = linkIt.next();
       double[] r = rank.get(t._1());
