@@ -52,6 +52,9 @@ public final class Validation {
 
   static final String REASON_CODE = "_reason_code";
   static final String REASON = "_reason";
+  /** The index of the first failing rule, between the two projections of {@link #withReasons}. */
+  static final String RULE = "_chorus_rule";
+  static final String REPLACEMENT_CHAR = "\uFFFD";
   static final String SOURCE_FILE = "_source_file";
   static final String RAW = "_raw";
   /** Set by format adapters: the original record, kept for the quarantine's raw column. */
@@ -112,11 +115,25 @@ public final class Validation {
         concat(lit("column '" + column + "' value '"), substring(col(column).cast("string"), 1, 80), lit("' is not " + expected)));
   }
 
-  static Column firstFailure(List<Rule> rules, boolean wantCode) {
+  /**
+   * The index of the first failing rule, null when none fails. This is the only place where rule
+   * conditions are evaluated: code, reason and raw record are then looked up by the index, so a row's
+   * regular expressions and casts run once, not once per output column.
+   */
+  static Column firstFailingRule(List<Rule> rules) {
+    Column out = lit(null).cast("int");
+    for (int i = rules.size() - 1; i >= 0; i--) {
+      out = when(rules.get(i).failed(), lit(i)).otherwise(out);
+    }
+    return out;
+  }
+
+  /** The code (wantCode) or reason of the rule whose index is in {@code rule}; null when it is null. */
+  static Column ofRule(List<Rule> rules, Column rule, boolean wantCode) {
     Column out = lit(null).cast("string");
     for (int i = rules.size() - 1; i >= 0; i--) {
       Rule r = rules.get(i);
-      out = when(r.failed(), wantCode ? lit(r.code()) : r.reason()).otherwise(out);
+      out = when(rule.equalTo(i), wantCode ? lit(r.code()) : r.reason()).otherwise(out);
     }
     return out;
   }
@@ -156,9 +173,10 @@ public final class Validation {
     }
     if (have.contains(Posts.TEXT)) {
       Column text = col(Posts.TEXT).cast("string");
-      Column replacements = length(text).minus(length(org.apache.spark.sql.functions.regexp_replace(text, "\\x{FFFD}", "")));
+      // Plain byte searches (no regular expression, no decoding): most texts hold no U+FFFD at all.
+      Column replacements = length(text).minus(length(org.apache.spark.sql.functions.replace(text, lit(REPLACEMENT_CHAR), lit(""))));
       rules.add(new Rule(text.rlike(CONTROL_CHARS), BAD_TEXT, lit("column 'text' holds control characters")));
-      rules.add(new Rule(replacements.gt(length(text).multiply(MAX_REPLACEMENT_SHARE)), BAD_TEXT,
+      rules.add(new Rule(text.contains(REPLACEMENT_CHAR).and(replacements.gt(length(text).multiply(MAX_REPLACEMENT_SHARE))), BAD_TEXT,
           lit("column 'text' is mostly undecodable bytes (U+FFFD): the file is not valid UTF-8")));
       rules.add(new Rule(length(text).gt(MAX_TEXT_CHARS), TEXT_TOO_LONG,
           concat(lit("column 'text' has "), length(text).cast("string"), lit(" characters, over the limit of " + MAX_TEXT_CHARS))));
@@ -227,13 +245,16 @@ public final class Validation {
    * record as JSON (computed only for failing rows: valid rows never pay for the serialisation).
    */
   static Dataset<Row> withReasons(Dataset<Row> raw, List<Column> typed, List<Rule> rules) {
-    Column code = firstFailure(rules, true);
+    // A projection of its own: the optimizer does not inline a non-trivial column that is read three
+    // times below, so the rules are evaluated once per row.
+    Dataset<Row> ruled = raw.withColumn(RULE, firstFailingRule(rules));
+    Column rule = col(RULE);
     List<Column> out = new ArrayList<>(typed);
-    out.add(code.as(REASON_CODE));
-    out.add(firstFailure(rules, false).as(REASON));
+    out.add(ofRule(rules, rule, true).as(REASON_CODE));
+    out.add(ofRule(rules, rule, false).as(REASON));
     out.add(col(SOURCE_FILE));
-    out.add(when(code.isNotNull(), rawJson(raw)).as(RAW));
-    return raw.select(out.toArray(new Column[0]));
+    out.add(when(rule.isNotNull(), rawJson(raw)).as(RAW));
+    return ruled.select(out.toArray(new Column[0]));
   }
 
   /** The raw record as JSON, truncated to the documented length, for the quarantine table. */
@@ -283,11 +304,19 @@ public final class Validation {
    * kept posts; false otherwise. Such posts are kept, not quarantined.
    */
   public static Dataset<Row> flagMissingParents(Dataset<Row> posts) {
-    Dataset<Row> ids = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid")).distinct();
-    Column needsParent = col(Posts.KIND).notEqual(Posts.KIND_ORIGINAL);
+    // Which posts lack their parent is worked out on narrow rows (ids, kind, parent id). The wide rows,
+    // texts and all, then meet that answer on their own key (platform, post_id), by which
+    // markDuplicates has already partitioned and sorted them, instead of being shuffled again by parent.
+    Dataset<Row> keys = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.KIND).as("_kind"),
+        col(Posts.PARENT_POST_ID).as("_parent"));
+    Dataset<Row> ids = keys.select(col("_pp").as("_ip"), col("_pid").as("_iid"));
+    Dataset<Row> missing = keys.filter(col("_kind").notEqual(Posts.KIND_ORIGINAL))
+        .join(ids, col("_pp").equalTo(col("_ip")).and(col("_parent").equalTo(col("_iid"))), "left_anti")
+        .select(col("_pp"), col("_pid")).distinct()
+        .withColumn("_missing", lit(true));
     return posts.drop(Posts.PARENT_MISSING)
-        .join(ids, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))), "left")
-        .withColumn(Posts.PARENT_MISSING, needsParent.and(col("_pid").isNull()))
-        .drop("_pp", "_pid");
+        .join(missing, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.POST_ID).equalTo(col("_pid"))), "left")
+        .withColumn(Posts.PARENT_MISSING, coalesce(col("_missing"), lit(false)))
+        .drop("_pp", "_pid", "_missing");
   }
 }
