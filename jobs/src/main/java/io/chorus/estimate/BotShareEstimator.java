@@ -12,8 +12,6 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.percentile_approx;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.shiftRightUnsigned;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -231,17 +229,131 @@ public final class BotShareEstimator {
         .select(col(ST), col(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
   }
 
-  /** Poisson(1) weight from a uniform in [0, 1). */
-  static Column poisson1(Column u) {
-    Column out = lit(POISSON1_CDF.length);
-    for (int k = POISSON1_CDF.length - 1; k >= 0; k--) {
-      out = when(u.lt(POISSON1_CDF[k]), k).otherwise(out);
-    }
-    return out;
+  /** SplitMix64's finalizer: a fast bijective mix of 64 bits. */
+  static long mix64(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
-  static Column uniform(long seed, Column b, Column key) {
-    return shiftRightUnsigned(xxhash64(lit(seed), b, key), 11).cast("double").divide(9007199254740992.0);
+  /** An account's bootstrap stream: its key mixed with the seed. */
+  static long stream(long seed, long key) {
+    return mix64(key ^ mix64(seed));
+  }
+
+  /**
+   * The Poisson(1) weight of the account with stream {@code h} in replicate {@code b} (0-based): a
+   * uniform from the mixed (stream, b), inverted through the Poisson(1) CDF. The same account gets
+   * the same weight in every slice of a replicate.
+   */
+  static int poissonWeight(long h, int b) {
+    double u = (mix64(h + 0x9E3779B97F4A7C15L * (b + 1)) >>> 11) * 0x1.0p-53;
+    int k = 0;
+    while (k < POISSON1_CDF.length && u >= POISSON1_CDF[k]) {
+      k++;
+    }
+    return k;
+  }
+
+  /** The replicate sums per (slice, replicate, stratum) that {@link ReplicateSums} writes. */
+  static final StructType REPLICATE_SUMS = new StructType()
+      .add(ST, DataTypes.StringType).add(SV, DataTypes.StringType).add(B, DataTypes.IntegerType).add(K, DataTypes.IntegerType)
+      .add("S", DataTypes.DoubleType).add("Sy", DataTypes.DoubleType).add("Sp", DataTypes.DoubleType)
+      .add("Nn", DataTypes.DoubleType).add("Ny", DataTypes.DoubleType).add("Np", DataTypes.DoubleType)
+      .add("_posts", DataTypes.LongType).add("_accounts", DataTypes.LongType);
+
+  /**
+   * Weighted sums per (slice, replicate, stratum) over member rows (slice_type, slice_value, _k,
+   * _key, _n, _y, _p): replicate -1 weighs every account 1, replicate b by {@link #poissonWeight}
+   * of the account's key. Each slice is gathered into one partition and its rows sorted by stratum,
+   * then one pass per group adds every replicate into primitive arrays: the members are read once
+   * instead of once per replicate, and memory holds one group's sums at a time.
+   */
+  static Dataset<Row> replicateSums(Dataset<Row> members, int replicates, long seed) {
+    return members.repartition(col(ST), col(SV))
+        .sortWithinPartitions(ST, SV, K)
+        .mapPartitions(new ReplicateSums(replicates, seed), org.apache.spark.sql.Encoders.row(REPLICATE_SUMS));
+  }
+
+  /** The walk of {@link #replicateSums} over one sorted partition. */
+  static final class ReplicateSums implements org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> {
+    private final int replicates;
+    private final long seed;
+
+    ReplicateSums(int replicates, long seed) {
+      this.replicates = replicates;
+      this.seed = seed;
+    }
+
+    @Override
+    public java.util.Iterator<Row> call(java.util.Iterator<Row> rows) {
+      List<Row> out = new ArrayList<>();
+      return new java.util.Iterator<>() {
+        private Row pending = rows.hasNext() ? rows.next() : null;
+        private java.util.Iterator<Row> group = java.util.Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!group.hasNext() && pending != null) {
+            group = nextGroup().iterator();
+          }
+          return group.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return group.next();
+        }
+
+        /** Consumes the rows of the group that starts at {@code pending}; its replicate rows. */
+        private List<Row> nextGroup() {
+          String st = pending.getString(0);
+          String sv = pending.getString(1);
+          int k = pending.getInt(2);
+          int r = replicates + 1;  // index 0 is the point estimate (replicate -1)
+          double[] sw = new double[r];
+          double[] sy = new double[r];
+          double[] sp = new double[r];
+          double[] nn = new double[r];
+          double[] ny = new double[r];
+          double[] np = new double[r];
+          long posts = 0;
+          long accounts = 0;
+          while (pending != null && pending.getInt(2) == k && java.util.Objects.equals(pending.getString(1), sv)
+              && java.util.Objects.equals(pending.getString(0), st)) {
+            long h = stream(seed, pending.getLong(3));
+            long n = pending.getLong(4);
+            double y = pending.getDouble(5);
+            double p = pending.getDouble(6);
+            posts += n;
+            accounts++;
+            for (int b = -1; b < replicates; b++) {
+              int w = b < 0 ? 1 : poissonWeight(h, b);
+              if (w != 0) {
+                int i = b + 1;
+                sw[i] += w;
+                sy[i] += w * y;
+                sp[i] += w * p;
+                double wn = (double) w * n;
+                nn[i] += wn;
+                ny[i] += wn * y;
+                np[i] += wn * p;
+              }
+            }
+            pending = rows.hasNext() ? rows.next() : null;
+          }
+          out.clear();
+          for (int i = 0; i < r; i++) {
+            out.add(RowFactory.create(st, sv, i - 1, k, sw[i], sy[i], sp[i], nn[i], ny[i], np[i],
+                i == 0 ? posts : null, i == 0 ? accounts : null));
+          }
+          return out;
+        }
+      };
+    }
   }
 
   /**
@@ -317,19 +429,13 @@ public final class BotShareEstimator {
     Dataset<Row> m = slices.join(s, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID})
         .join(total, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
         .withColumn(K, stratum);
-    Column key = xxhash64(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID));
-    Dataset<Row> weighted = m
-        .withColumn(B, explode(sequence(lit(-1), lit(replicates - 1))))
-        .withColumn("_w", when(col(B).equalTo(-1), 1.0).otherwise(poisson1(uniform(seed, col(B), key)).cast("double")));
-    Column w = col("_w");
-    Column wn = w.multiply(col(N));
+    Dataset<Row> members = m.select(col(ST), col(SV), col(K), xxhash64(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID)).as("_key"),
+        // A null count or score adds nothing to a sum, as in SQL's sum: 0 in the walk's primitive arrays.
+        coalesce(col(N).cast("long"), lit(0L)).as(N), coalesce(col("_y"), lit(0.0)).as("_y"), coalesce(col("_p"), lit(0.0)).as("_p"));
     // Per slice, replicate and activity stratum; ACC and PACC correct each stratum with its own
     // rates, and the slice estimate is the stratum estimates weighted by the stratum's accounts
     // (posts for the posts unit).
-    Dataset<Row> perStratum = weighted.groupBy(ST, SV, B, K).agg(
-        sum(w).as("S"), sum(w.multiply(col("_y"))).as("Sy"), sum(w.multiply(col("_p"))).as("Sp"),
-        sum(wn).as("Nn"), sum(wn.multiply(col("_y"))).as("Ny"), sum(wn.multiply(col("_p"))).as("Np"),
-        sum(when(col(B).equalTo(-1), col(N))).as("_posts"), sum(when(col(B).equalTo(-1), 1L)).as("_accounts"))
+    Dataset<Row> perStratum = replicateSums(members, replicates, seed)
         .join(org.apache.spark.sql.functions.broadcast(replicates(spark, rates, replicates, seed)), new String[] {B, K});
     String[][] units = {{BotShare.UNIT_ACCOUNTS, "S", "Sy", "Sp", ""}, {BotShare.UNIT_POSTS, "Nn", "Ny", "Np", "p_"}};
     List<Column> aggs = new ArrayList<>();

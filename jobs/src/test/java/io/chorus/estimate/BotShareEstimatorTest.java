@@ -35,6 +35,92 @@ class BotShareEstimatorTest extends SparkTestBase {
   }
 
   @Test
+  void replicateSumsEqualAPlainLoopOverTheMembers() {
+    // (slice_type, slice_value, _k, _key, _n, _y, _p): two strata of the overall slice, a lang slice
+    // with two strata and one with a null value: five groups. Account 11 is in two slices.
+    Object[][] members = {
+      {"overall", "all", 0, 11L, 3L, 1.0, 0.9}, {"overall", "all", 0, 12L, 1L, 0.0, 0.2}, {"overall", "all", 0, 13L, 7L, 0.0, 0.4},
+      {"overall", "all", 1, 14L, 25L, 1.0, 0.8}, {"overall", "all", 1, 15L, 40L, 0.0, 0.1},
+      {"lang", "en", 0, 11L, 2L, 1.0, 0.9}, {"lang", "en", 1, 15L, 9L, 0.0, 0.1}, {"lang", null, 0, 12L, 1L, 0.0, 0.2}};
+    int replicates = 30;
+    long seed = 7;
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add(BotShare.SLICE_TYPE, "string").add(BotShare.SLICE_VALUE, "string").add("_k", "int").add("_key", "long")
+        .add("_n", "long").add("_y", "double").add("_p", "double");
+    List<Row> in = new ArrayList<>();
+    java.util.Map<String, double[]> expected = new java.util.HashMap<>();
+    for (Object[] m : members) {
+      in.add(RowFactory.create(m));
+      long h = BotShareEstimator.stream(seed, (Long) m[3]);
+      for (int b = -1; b < replicates; b++) {
+        double w = b < 0 ? 1 : BotShareEstimator.poissonWeight(h, b);
+        double n = (Long) m[4];
+        double y = (Double) m[5];
+        double p = (Double) m[6];
+        double[] e = expected.computeIfAbsent(m[0] + "|" + m[1] + "|" + m[2] + "|" + b, x -> new double[8]);
+        double[] add = {w, w * y, w * p, w * n, w * n * y, w * n * p, n, 1};
+        for (int i = 0; i < add.length; i++) {
+          e[i] += add[i];
+        }
+      }
+    }
+    List<Row> got = BotShareEstimator.replicateSums(spark.createDataFrame(in, schema), replicates, seed).collectAsList();
+    assertThat(got).hasSize(5 * (replicates + 1));
+    assertThat(expected).hasSize(got.size());
+    for (Row r : got) {
+      double[] e = expected.get(r.getString(0) + "|" + r.getString(1) + "|" + r.getInt(3) + "|" + r.getInt(2));
+      assertThat(e).as("group of %s", r).isNotNull();
+      for (int i = 0; i < 6; i++) {
+        assertThat(r.getDouble(4 + i)).as("column %d of %s", 4 + i, r).isCloseTo(e[i], within(1e-9));
+      }
+      if (r.getInt(2) == -1) {
+        assertThat(r.getLong(10)).isEqualTo((long) e[6]);
+        assertThat(r.getLong(11)).isEqualTo((long) e[7]);
+      } else {
+        assertThat(r.isNullAt(10) && r.isNullAt(11)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void bootstrapWeightsArePoissonOneAndIndependentAcrossReplicates() {
+    int n = 200_000;
+    double sum = 0;
+    double sumSq = 0;
+    double zeros = 0;
+    double cross = 0;
+    for (int i = 0; i < n; i++) {
+      long h = BotShareEstimator.stream(42, i * 2_654_435_761L);
+      int w = BotShareEstimator.poissonWeight(h, i % 100);
+      int next = BotShareEstimator.poissonWeight(h, i % 100 + 1);
+      sum += w;
+      sumSq += (double) w * w;
+      zeros += w == 0 ? 1 : 0;
+      cross += (w - 1.0) * (next - 1.0);
+    }
+    double mean = sum / n;
+    // Poisson(1): mean 1, variance 1, P(0) = 1/e; a replicate's weight says nothing of the next one's.
+    // Standard errors at n = 200,000: 0.0022 for the mean, 0.0011 for P(0), about 0.0022 for the covariance.
+    assertThat(mean).isCloseTo(1.0, within(0.01));
+    assertThat(sumSq / n - mean * mean).isCloseTo(1.0, within(0.02));
+    assertThat(zeros / n).isCloseTo(Math.exp(-1), within(0.005));
+    assertThat(cross / n).isCloseTo(0.0, within(0.01));
+  }
+
+  @Test
+  void bootstrapIntervalOfTheRawShareHasTheBinomialWidth() {
+    // 400 accounts, 120 flagged: CC = 0.3 with standard error sqrt(0.3 * 0.7 / 400) = 0.0229, so the
+    // 95% interval is about 2 * 1.96 * 0.0229 = 0.090 wide (percentiles of 400 replicates).
+    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
+    Row cc = overall(BotShareEstimator.estimate(scores(400, 120, 0.7, 0.25), NO_POSTS(), BotShareEstimator.UnitRates.same(rates), 400, 11, 10),
+        "accounts", "CC");
+    double width = cc.<Double>getAs(BotShare.CI_HIGH) - cc.<Double>getAs(BotShare.CI_LOW);
+    assertThat(width).isBetween(0.075, 0.105);
+    assertThat(cc.<Double>getAs(BotShare.CI_LOW)).isLessThan(0.3);
+    assertThat(cc.<Double>getAs(BotShare.CI_HIGH)).isGreaterThan(0.3);
+  }
+
+  @Test
   void correctedEstimatesEqualTheClosedForms() {
     // 100 accounts, 30 flagged; classifier TPR 0.8, FPR 0.1; mean scores 0.9 (bots) and 0.2 (humans).
     BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.8, 0.1, 0.9, 0.2, 500, 500, 0.1, 0.1);
