@@ -287,7 +287,6 @@ public final class BotShareEstimator {
 
     @Override
     public java.util.Iterator<Row> call(java.util.Iterator<Row> rows) {
-      List<Row> out = new ArrayList<>();
       return new java.util.Iterator<>() {
         private Row pending = rows.hasNext() ? rows.next() : null;
         private java.util.Iterator<Row> group = java.util.Collections.emptyIterator();
@@ -345,7 +344,7 @@ public final class BotShareEstimator {
             }
             pending = rows.hasNext() ? rows.next() : null;
           }
-          out.clear();
+          List<Row> out = new ArrayList<>(r);
           for (int i = 0; i < r; i++) {
             out.add(RowFactory.create(st, sv, i - 1, k, sw[i], sy[i], sp[i], nn[i], ny[i], np[i],
                 i == 0 ? posts : null, i == 0 ? accounts : null));
