@@ -3,17 +3,10 @@ package io.chorus.coordination;
 import static io.chorus.schema.Coordination.*;
 import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.array_remove;
-import static org.apache.spark.sql.functions.array_repeat;
-import static org.apache.spark.sql.functions.arrays_zip;
-import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.posexplode;
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_distinct;
-import static org.apache.spark.sql.functions.slice;
-import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
@@ -102,9 +95,6 @@ public final class CoordinationDetector {
     }
   }
 
-  /** MinHash signature length: {@link #BANDS} bands of {@link #ROWS} rows. */
-  static final int BANDS = 8;
-  static final int ROWS = 3;
   /** LSH buckets holding more distinct texts than this are boilerplate; they are not compared pairwise. */
   static final int MAX_BUCKET_TEXTS = 1000;
 
@@ -181,56 +171,6 @@ public final class CoordinationDetector {
   }
 
   static final String TEXT_ID = "_text_id";
-
-  /**
-   * Word bigrams of a normalised text (its word paired with "" when it has one word), as a set of
-   * (first, second) structs. Built from array functions only: a lambda (transform, filter) is
-   * evaluated row by row without code generation, and made this step 4x slower.
-   */
-  static Column shingles(Column norm) {
-    Column w = array_remove(split(norm, "[^\\p{L}\\p{N}]+"), lit(""));
-    Column n = greatest(size(w).minus(1), lit(0));
-    Column single = arrays_zip(w, array_repeat(lit(""), size(w)));
-    Column bigrams = arrays_zip(slice(w, lit(1), n), slice(w, lit(2), n));
-    return array_distinct(when(size(w).leq(1), single).otherwise(bigrams));
-  }
-
-  /**
-   * The set of a normalised text's shingle hashes (64-bit hashes of its word bigrams), which both
-   * the MinHash signature and the verification work on: hashing a long is cheaper than hashing a
-   * bigram of two strings, and two long arrays are faster to intersect than the bigrams.
-   */
-  static Column shingleHashes(Column norm) {
-    return org.apache.spark.sql.functions.transform(shingles(norm), s -> xxhash64(s));
-  }
-
-  /**
-   * BANDS x ROWS MinHash values per text: the least of a seeded hash over the text's shingle
-   * hashes, from one row per (text, shingle hash) as plain aggregates (compiled, unlike a lambda
-   * per hash). Only fixed-width minima are aggregated, so Spark keeps a hash aggregate; collecting
-   * each text's shingle hashes here as well made it an object aggregate that fell back to sorting
-   * every shingle row (at 10M posts, 90M rows and 15 GB spilled).
-   *
-   * @param texts (platform, _text_id, _hs), one row per distinct text
-   * @return (platform, _text_id, _band, _bh), one row per text and band
-   */
-  static Dataset<Row> minHashBands(Dataset<Row> texts) {
-    Column[] aggs = new Column[BANDS * ROWS];
-    for (int j = 0; j < BANDS * ROWS; j++) {
-      aggs[j] = min(xxhash64(col("_h"), lit(j))).as("_m" + j);
-    }
-    Dataset<Row> sig = texts.select(col(PLATFORM), col(TEXT_ID), explode(col("_hs")).as("_h"))
-        .groupBy(PLATFORM, TEXT_ID).agg(aggs[0], java.util.Arrays.copyOfRange(aggs, 1, aggs.length));
-    Column[] bands = new Column[BANDS];
-    for (int b = 0; b < BANDS; b++) {
-      Column[] rows = new Column[ROWS];
-      for (int j = 0; j < ROWS; j++) {
-        rows[j] = col("_m" + (b * ROWS + j));
-      }
-      bands[b] = xxhash64(rows);
-    }
-    return sig.select(col(PLATFORM), col(TEXT_ID), posexplode(array(bands)).as(new String[] {"_band", "_bh"}));
-  }
 
   /**
    * The verified pairs of a partition sorted by bucket, from rows (platform, _band, _bh, _text_id,
@@ -323,7 +263,8 @@ public final class CoordinationDetector {
 
   /**
    * Near-duplicate groups of normalised texts by MinHash LSH: each distinct text gets a signature of
-   * {@code BANDS} bands of {@code ROWS} MinHash rows over its word bigrams; texts sharing a band are
+   * {@link TextSignatures#BANDS} bands of {@link TextSignatures#ROWS} MinHash rows over its word
+   * bigrams ({@link TextSignatures}); texts sharing a band are
    * candidates, kept as pairs when their exact bigram Jaccard similarity (over 64-bit hashes of the
    * bigrams) reaches {@code threshold}; groups are the connected components of those pairs. A pair
    * at similarity s becomes a candidate with probability 1-(1-s^3)^8: 0.96 at 0.7, 0.999 at 0.85.
@@ -331,8 +272,8 @@ public final class CoordinationDetector {
    * compares nearly every pair that shares a common word; banding keeps candidates to true
    * near-duplicates.
    *
-   * <p>Candidates are verified inside their bucket: the (text, band) rows, with each text's shingle
-   * hashes, are sorted by bucket, and {@link BucketPairs} compares each text with the texts after it
+   * <p>Candidates are verified inside their bucket: the (text, band) rows of buckets with at least
+   * two texts, with each text's shingle hashes, are sorted by bucket, and {@link BucketPairs} compares each text with the texts after it
    * in its bucket. A pair that shares several bands is compared once per band, which costs less
    * than shuffling millions of candidate pairs through two joins to fetch their shingles.
    *
@@ -342,67 +283,95 @@ public final class CoordinationDetector {
    */
   public static Dataset<Row> nearDuplicateGroups(Dataset<Row> texts, double threshold) {
     // Texts without a word (punctuation, symbols) have no shingles: only identical copies match them.
-    // The distinct texts' shingle hashes are read twice (signature, verification): persisted.
-    Dataset<Row> distinct = texts.dropDuplicates(PLATFORM, TEXT_ID)
-        .select(col(PLATFORM), col(TEXT_ID), shingleHashes(col("_norm")).as("_hs"))
+    // The signatures are read twice (the buckets, then the shingle hashes of their texts): persisted.
+    // distinct() over the three columns is a hash aggregate; dropDuplicates(platform, id) kept the
+    // text as first(_norm), a string buffer that made Spark fall back to sorting every row.
+    Dataset<Row> sig = texts.select(col(PLATFORM), col(TEXT_ID), col("_norm")).distinct()
+        .mapPartitions(TextSignatures.signatures(), Encoders.row(TextSignatures.schema()))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    // One sort by bucket, then each bucket's texts are compared in a walk over the sorted rows. A
-    // collect_list per bucket is an object aggregate that sorts twice (its partial and final sides
-    // both fall back to sorting, with the hash arrays in every row): at 10M posts that was 400 s of
-    // aggregation build and 19 GB spilled.
+    // Most (text, band) rows are alone in their bucket. Bucket sizes are counted on narrow rows, so
+    // only the rows of buckets with at least two texts fetch their shingle hashes and reach the walk.
+    // The count is over the band hash alone, which already mixes in the band: a sort on one long
+    // column is a radix sort. It may also count another platform's texts with the same band hash,
+    // which only keeps a row that the walk then finds alone; the walk applies the size cap.
+    Dataset<Row> shared = sig.select(col(PLATFORM), col(TEXT_ID), posexplode(col(TextSignatures.BAND_HASHES)).as(new String[] {"_band", "_bh"}))
+        .withColumn("_size", count(lit(1)).over(Window.partitionBy("_bh")))
+        .filter(col("_size").geq(2));
     StructType pairSchema = new StructType().add(PLATFORM, DataTypes.StringType).add(ACCOUNT_A, DataTypes.StringType)
         .add(ACCOUNT_B, DataTypes.StringType);
-    Dataset<Row> pairs = minHashBands(distinct).join(distinct, new String[] {PLATFORM, TEXT_ID})
-        .select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID), col("_hs"))
-        .repartition(col(PLATFORM), col("_band"), col("_bh"))
-        .sortWithinPartitions(PLATFORM, "_band", "_bh")
+    // One sort by bucket, then each bucket's texts are compared in a walk over the sorted rows (a
+    // collect_list per bucket is an object aggregate that falls back to sorting twice, with the hash
+    // arrays in every row). Keys lead with the band hash: a sort compares rows by a prefix of their
+    // first key, and the platform is nearly constant.
+    Dataset<Row> pairs = shared.join(sig.select(TEXT_ID, PLATFORM, TextSignatures.HASHES), new String[] {TEXT_ID, PLATFORM})
+        .select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID), col(TextSignatures.HASHES))
+        .repartition(col("_bh"))
+        .sortWithinPartitions("_bh", "_band", PLATFORM)
         .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new BucketPairs(rows, threshold), Encoders.row(pairSchema));
-    // components() is eager (its result is checkpointed), so the persisted inputs can go.
+    // components() is eager (its result is checkpointed), so the persisted signatures can go.
     Dataset<Row> groups = components(pairs).select(col(PLATFORM), col(ACCOUNT_ID).cast("long").as(TEXT_ID), col(CLUSTER_ID).as("_item"));
-    distinct.unpersist();
+    sig.unpersist();
     return groups;
   }
 
   /** The bipartite projection: filtered, weighted account pairs per trace type. */
   public static Dataset<Row> edges(Dataset<Row> traces, Params p) {
-    return projection(accountTraces(traces), p);
+    return projection(weightedTraces(accountTraces(traces), p), p);
   }
 
   /**
    * The bipartite network: one row per (platform, trace, trace_key, account_id) with the account's
-   * first and last post on it. {@link #projection} reads it three times (document frequency,
-   * account count, pairs), so jobs persist it rather than extract the traces three times.
+   * first and last post on it.
    */
   public static Dataset<Row> accountTraces(Dataset<Row> traces) {
     return traces.groupBy(PLATFORM, TRACE, TRACE_KEY, Posts.ACCOUNT_ID)
         .agg(min(Posts.CREATED_AT).as("_first"), max(Posts.CREATED_AT).as("_last"));
   }
 
-  /** {@link #edges} from the bipartite network of {@link #accountTraces}. */
-  public static Dataset<Row> projection(Dataset<Row> t, Params p) {
-    Dataset<Row> df = t.groupBy(PLATFORM, TRACE, TRACE_KEY).agg(count(lit(1)).as("_df"));
+  /**
+   * The links of the bipartite network {@link #accountTraces} whose trace is shared by 2 to
+   * {@code maxTraceAccounts} accounts, each with its TF-IDF weight {@code _w = log(n / df)}: n
+   * accounts have the trace type on the platform, df of them share this trace. {@link #projection}
+   * reads the result three times (both sides of the pair join, and the norms), so jobs persist it.
+   * The document frequency is a window over the trace key (one shuffle and sort of the network,
+   * where an aggregate joined back needed two sorts); the window's keys lead with the trace key,
+   * since a sort compares rows by a prefix of the first key and the platform is nearly constant.
+   *
+   * @return (platform, trace, trace_key, account_id, _w, _first, _last)
+   */
+  public static Dataset<Row> weightedTraces(Dataset<Row> t, Params p) {
     Dataset<Row> nAccounts = t.groupBy(PLATFORM, TRACE).agg(count_distinct(col(Posts.ACCOUNT_ID)).as("_n"));
-    Dataset<Row> weighted = t.join(df, new String[] {PLATFORM, TRACE, TRACE_KEY})
+    return t.withColumn("_df", count(lit(1)).over(Window.partitionBy(TRACE_KEY, TRACE, PLATFORM)))
         .filter(col("_df").between(2, p.maxTraceAccounts()))
-        .join(nAccounts, new String[] {PLATFORM, TRACE})
-        .withColumn("_w", log(col("_n").divide(col("_df"))));
+        // One row per (platform, trace type): a handful.
+        .join(broadcast(nAccounts), new String[] {PLATFORM, TRACE})
+        .select(col(PLATFORM), col(TRACE), col(TRACE_KEY), col(Posts.ACCOUNT_ID), log(col("_n").divide(col("_df"))).as("_w"),
+            col("_first"), col("_last"));
+  }
+
+  /** {@link #edges} from the weighted links of {@link #weightedTraces}. */
+  public static Dataset<Row> projection(Dataset<Row> weighted, Params p) {
     Dataset<Row> norms = weighted.groupBy(PLATFORM, TRACE, Posts.ACCOUNT_ID).agg(sqrt(sum(col("_w").multiply(col("_w")))).as("_norm"));
-    Dataset<Row> a = weighted.select(col(PLATFORM), col(TRACE), col(TRACE_KEY), col(Posts.ACCOUNT_ID).as(ACCOUNT_A), col("_w"), col("_first").as("_fa"), col("_last").as("_la"));
-    Dataset<Row> b = weighted.select(col(PLATFORM), col(TRACE), col(TRACE_KEY), col(Posts.ACCOUNT_ID).as(ACCOUNT_B), col("_w").as("_wb"), col("_first").as("_fb"), col("_last").as("_lb"));
-    Dataset<Row> pairs = a.join(b, new String[] {PLATFORM, TRACE, TRACE_KEY}).filter(col(ACCOUNT_A).lt(col(ACCOUNT_B)))
-        .groupBy(PLATFORM, TRACE, ACCOUNT_A, ACCOUNT_B)
-        .agg(count(lit(1)).as(N_SHARED), sum(col("_w").multiply(col("_wb"))).as("_dot"),
-            min(least(col("_fa"), col("_fb"))).as(FIRST_SEEN), max(greatest(col("_la"), col("_lb"))).as(LAST_SEEN))
+    // Both sides are the same plan under two aliases, so Spark shuffles it once and reuses the exchange.
+    Dataset<Row> a = weighted.alias("a");
+    Dataset<Row> b = weighted.alias("b");
+    Column sameTrace = col("a." + TRACE_KEY).equalTo(col("b." + TRACE_KEY)).and(col("a." + TRACE).equalTo(col("b." + TRACE)))
+        .and(col("a." + PLATFORM).equalTo(col("b." + PLATFORM)));
+    Dataset<Row> pairs = a.join(b, sameTrace).filter(col("a." + Posts.ACCOUNT_ID).lt(col("b." + Posts.ACCOUNT_ID)))
+        .groupBy(col("a." + PLATFORM).as(PLATFORM), col("a." + TRACE).as(TRACE), col("a." + Posts.ACCOUNT_ID).as(ACCOUNT_A),
+            col("b." + Posts.ACCOUNT_ID).as(ACCOUNT_B))
+        .agg(count(lit(1)).as(N_SHARED), sum(col("a._w").multiply(col("b._w"))).as("_dot"),
+            min(least(col("a._first"), col("b._first"))).as(FIRST_SEEN), max(greatest(col("a._last"), col("b._last"))).as(LAST_SEEN))
         .filter(col(N_SHARED).geq(p.minShared()));
     Dataset<Row> scored = pairs
-        .join(norms.withColumnRenamed(Posts.ACCOUNT_ID, ACCOUNT_A).withColumnRenamed("_norm", "_na"), new String[] {PLATFORM, TRACE, ACCOUNT_A})
-        .join(norms.withColumnRenamed(Posts.ACCOUNT_ID, ACCOUNT_B).withColumnRenamed("_norm", "_nb"), new String[] {PLATFORM, TRACE, ACCOUNT_B})
+        .join(norms.withColumnRenamed(Posts.ACCOUNT_ID, ACCOUNT_A).withColumnRenamed("_norm", "_na"), new String[] {ACCOUNT_A, TRACE, PLATFORM})
+        .join(norms.withColumnRenamed(Posts.ACCOUNT_ID, ACCOUNT_B).withColumnRenamed("_norm", "_nb"), new String[] {ACCOUNT_B, TRACE, PLATFORM})
         // A trace every account shares has zero weight; accounts with only such traces have no direction.
         .filter(col("_na").multiply(col("_nb")).gt(0))
         .withColumn(WEIGHT, least(lit(1.0), col("_dot").divide(col("_na").multiply(col("_nb")))))
         .filter(col(WEIGHT).geq(p.minSimilarity()));
-    Column rankA = row_number().over(Window.partitionBy(PLATFORM, TRACE, ACCOUNT_A).orderBy(col(WEIGHT).desc(), col(ACCOUNT_B)));
-    Column rankB = row_number().over(Window.partitionBy(PLATFORM, TRACE, ACCOUNT_B).orderBy(col(WEIGHT).desc(), col(ACCOUNT_A)));
+    Column rankA = row_number().over(Window.partitionBy(ACCOUNT_A, TRACE, PLATFORM).orderBy(col(WEIGHT).desc(), col(ACCOUNT_B)));
+    Column rankB = row_number().over(Window.partitionBy(ACCOUNT_B, TRACE, PLATFORM).orderBy(col(WEIGHT).desc(), col(ACCOUNT_A)));
     return scored.withColumn("_ra", rankA).withColumn("_rb", rankB)
         .filter(col("_ra").leq(p.topEdges()).or(col("_rb").leq(p.topEdges())))
         .select(ACCOUNT_A, ACCOUNT_B, PLATFORM, TRACE, WEIGHT, N_SHARED, FIRST_SEEN, LAST_SEEN);

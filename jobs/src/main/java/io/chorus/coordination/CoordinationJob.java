@@ -28,18 +28,29 @@ public final class CoordinationJob {
     Dataset<Row> posts = Tables.read(spark, Posts.TABLE_SCHEMA, cfg.tablePaths(List.of(), Posts.TABLE), d);
     Dataset<Row> scores = Tables.readOptional(spark, AccountScores.TABLE_SCHEMA, cfg.tablePaths(List.of(), AccountScores.TABLE), d).orElse(null);
     CoordinationDetector.Params p = cfg.coordination();
-    // The bipartite network is read three times by the projection: extract the traces once.
-    // traces() groups near-duplicate texts eagerly (an iterative connected components).
+    // traces() groups near-duplicate texts eagerly (an iterative connected components). The network
+    // is read twice (document frequencies, trace-type sizes) and its weighted links three times by
+    // the projection: each is computed once and persisted.
     Dataset<Row> network = Stages.step(spark, "coordination", "traces (near-duplicate texts by MinHash LSH) and the bipartite account-trace network", () -> {
       Dataset<Row> n = CoordinationDetector.accountTraces(CoordinationDetector.traces(posts, p)).persist(StorageLevel.MEMORY_AND_DISK());
       LOG.info("coordination: {} account-trace rows", n.count());
       return n;
     });
+    Dataset<Row> weighted;
     try {
-      Stages.step(spark, "coordination", "TF-IDF projection and edge filter", () ->
-          Tables.write(CoordinationDetector.projection(network, p), Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d));
+      weighted = Stages.step(spark, "coordination", "TF-IDF weights of the traces shared by 2 to " + p.maxTraceAccounts() + " accounts", () -> {
+        Dataset<Row> w = CoordinationDetector.weightedTraces(network, p).persist(StorageLevel.MEMORY_AND_DISK());
+        LOG.info("coordination: {} weighted account-trace rows", w.count());
+        return w;
+      });
     } finally {
       network.unpersist();
+    }
+    try {
+      Stages.step(spark, "coordination", "projection onto account pairs and edge filter", () ->
+          Tables.write(CoordinationDetector.projection(weighted, p), Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d));
+    } finally {
+      weighted.unpersist();
     }
     Dataset<Row> edges = Tables.readWritten(spark, Coordination.EDGES_TABLE_SCHEMA, cfg.output(), d);
     Dataset<Row> components = Stages.step(spark, "coordination", "connected components", () -> CoordinationDetector.components(edges));

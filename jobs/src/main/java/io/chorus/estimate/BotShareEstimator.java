@@ -1,5 +1,7 @@
 package io.chorus.estimate;
 
+import static io.chorus.spark.SplitMix.mix64;
+
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -229,13 +231,6 @@ public final class BotShareEstimator {
         .select(col(ST), col(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
   }
 
-  /** SplitMix64's finalizer: a fast bijective mix of 64 bits. */
-  static long mix64(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
-  }
-
   /** An account's bootstrap stream: its key mixed with the seed. */
   static long stream(long seed, long key) {
     return mix64(key ^ mix64(seed));
@@ -247,7 +242,7 @@ public final class BotShareEstimator {
    * the same weight in every slice of a replicate.
    */
   static int poissonWeight(long h, int b) {
-    double u = (mix64(h + 0x9E3779B97F4A7C15L * (b + 1)) >>> 11) * 0x1.0p-53;
+    double u = (mix64(h + io.chorus.spark.SplitMix.GAMMA * (b + 1)) >>> 11) * 0x1.0p-53;
     int k = 0;
     while (k < POISSON1_CDF.length && u >= POISSON1_CDF[k]) {
       k++;
