@@ -100,10 +100,14 @@ public final class CoordinationDetector {
 
   private CoordinationDetector() {}
 
-  /** Bucket of the window since the first occurrence of the item on its platform. */
+  /**
+   * Bucket of the window since the first occurrence of the item on its platform. The window's keys
+   * lead with the item: its sort compares rows by a prefix of the first key, and the platform is
+   * nearly constant.
+   */
   static Column bucketSinceFirst(String itemCol, long windowSeconds) {
     Column t = unix_seconds(col(Posts.CREATED_AT));
-    Column first = min(t).over(Window.partitionBy(col(Posts.PLATFORM), col(itemCol)));
+    Column first = min(t).over(Window.partitionBy(col(itemCol), col(Posts.PLATFORM)));
     return floor(t.minus(first).divide(windowSeconds)).cast("long");
   }
 
