@@ -277,8 +277,8 @@ public final class CoordinationDetector {
    * near-duplicates.
    *
    * <p>Candidates are verified inside their bucket: the (text, band) rows of buckets with at least
-   * two texts, with each text's shingle hashes, are sorted by bucket, and {@link BucketPairs} compares each text with the texts after it
-   * in its bucket. A pair that shares several bands is compared once per band, which costs less
+   * two texts, with each text's shingle hashes, are sorted by bucket, and {@link BucketPairs}
+   * compares each text with the texts after it in its bucket. A pair that shares several bands is compared once per band, which costs less
    * than shuffling millions of candidate pairs through two joins to fetch their shingles.
    *
    * @param texts (platform, _text_id, _norm)
@@ -356,7 +356,9 @@ public final class CoordinationDetector {
   /** {@link #edges} from the weighted links of {@link #weightedTraces}. */
   public static Dataset<Row> projection(Dataset<Row> weighted, Params p) {
     Dataset<Row> norms = weighted.groupBy(PLATFORM, TRACE, Posts.ACCOUNT_ID).agg(sqrt(sum(col("_w").multiply(col("_w")))).as("_norm"));
-    // Both sides are the same plan under two aliases, so Spark shuffles it once and reuses the exchange.
+    // Both sides are the same plan under two aliases. Persisted, it keeps the window's partitioning
+    // by trace key, so at 10M the pair join read it with no exchange (event log). The norms
+    // aggregate was still computed once per norm join, a few seconds.
     Dataset<Row> a = weighted.alias("a");
     Dataset<Row> b = weighted.alias("b");
     Column sameTrace = col("a." + TRACE_KEY).equalTo(col("b." + TRACE_KEY)).and(col("a." + TRACE).equalTo(col("b." + TRACE)))

@@ -1,5 +1,6 @@
 package io.chorus.estimate;
 
+import static io.chorus.spark.SplitMix.GAMMA;
 import static io.chorus.spark.SplitMix.mix64;
 
 import static org.apache.spark.sql.functions.array;
@@ -242,7 +243,7 @@ public final class BotShareEstimator {
    * the same weight in every slice of a replicate.
    */
   static int poissonWeight(long h, int b) {
-    double u = (mix64(h + io.chorus.spark.SplitMix.GAMMA * (b + 1)) >>> 11) * 0x1.0p-53;
+    double u = (mix64(h + GAMMA * (b + 1)) >>> 11) * 0x1.0p-53;
     int k = 0;
     while (k < POISSON1_CDF.length && u >= POISSON1_CDF[k]) {
       k++;
