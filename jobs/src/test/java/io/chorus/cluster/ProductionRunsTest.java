@@ -50,6 +50,7 @@ class ProductionRunsTest extends SparkTestBase {
     Map<String, String> m = new HashMap<>(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4",
         "spark.driver.host", "127.0.0.1"));
     m.putAll(s3.sparkProperties());
+    m.putAll(INTERPRETED);
     return m;
   }
 
