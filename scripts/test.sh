@@ -22,7 +22,7 @@ mvn -B -ntp verify
 echo "== end-to-end: scripts/run-local.sh on a small generated sample"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-CHORUS_SAMPLE="$tmp/sample" CHORUS_OUT="$tmp/out" CHORUS_SAMPLE_ACCOUNTS=3000 CHORUS_SAMPLE_POSTS=40000 \
+CHORUS_SAMPLE="$tmp/sample" CHORUS_OUT="$tmp/out" CHORUS_SAMPLE_ACCOUNTS=1500 CHORUS_SAMPLE_POSTS=15000 \
   CHORUS_DRIVER_MEMORY=3g scripts/run-local.sh --run-date 2024-03-15 | tee "$tmp/summary.txt"
 for t in quarantine account_features account_scores bot_share account_influence topic_influence watchlist_influence; do
   if [ ! -f "$tmp/out/$t/run_date=2024-03-15/_SUCCESS" ]; then
