@@ -27,7 +27,6 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.xxhash64;
 
@@ -116,13 +115,9 @@ public final class CoordinationDetector {
         concat_ws("|", col(itemCol).cast("string"), bucketSinceFirst(itemCol, windowSeconds).cast("string")).as(TRACE_KEY), col(Posts.CREATED_AT));
   }
 
-  /** Lower case, no URLs, no leading "RT @name:", single spaces. */
+  /** Lower case, no URLs, no leading "RT @name:", single spaces: {@link TextNormaliser}. */
   public static Column normaliseText(Column text) {
-    Column t = lower(text);
-    t = regexp_replace(t, "^rt @[a-z0-9_]+:\\s*", "");
-    t = regexp_replace(t, "https?://\\S+", "");
-    t = regexp_replace(t, "\\s+", " ");
-    return trim(t);
+    return TextNormaliser.column(text);
   }
 
   /** Scheme, www., query, fragment and trailing slash removed; lower case. */
