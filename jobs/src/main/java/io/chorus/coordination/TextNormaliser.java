@@ -18,11 +18,11 @@ import org.apache.spark.sql.types.DataTypes;
  * and {@link #normalise} returns exactly what that expression returns (TextNormaliserTest checks it
  * on generated and hand-written texts), in one pass over the characters.
  *
- * <p>This is the second Java UDF of the pipeline, on purpose. The three regular expressions cost
+ * <p>This is a Java UDF on purpose, one of the pipeline's few. The three regular expressions cost
  * about 6 microseconds per 100-character text, most of it replacing every single space with a space,
- * and co-text normalises every post twice (once for the distinct texts that get signatures, once for
- * the posts that look up their group): about 200 s of task time at 10M posts. One pass costs a
- * small fraction of that (figures in docs/performance.md).
+ * and co-text normalises every post twice: once for the distinct texts that get signatures, once for
+ * the posts that look up their group. That was about 200 s of task time at 10M posts. One pass costs
+ * about a quarter of that (figures in docs/performance.md).
  */
 public final class TextNormaliser {
   private TextNormaliser() {}
