@@ -7,7 +7,6 @@ import io.chorus.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -47,10 +46,8 @@ class ProductionRunsTest extends SparkTestBase {
   static ChildProcesses.Result localRun;
 
   static Map<String, String> sparkProps() {
-    Map<String, String> m = new HashMap<>(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4",
-        "spark.driver.host", "127.0.0.1"));
+    Map<String, String> m = SharedReference.localRunProperties();
     m.putAll(s3.sparkProperties());
-    m.putAll(INTERPRETED);
     return m;
   }
 

@@ -1,8 +1,11 @@
 package io.chorus.cluster;
 
 import io.chorus.ChildProcesses;
+import io.chorus.SparkTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -19,6 +22,18 @@ final class SharedReference {
   static final String COMPLETE = "_COMPLETE";
 
   private SharedReference() {}
+
+  /**
+   * Spark properties of the reference's local run, in whichever class makes it: local[2], four
+   * shuffle partitions, interpreted evaluation (StandaloneClusterIT's cluster run keeps code
+   * generation and is compared with it).
+   */
+  static Map<String, String> localRunProperties() {
+    Map<String, String> m = new HashMap<>(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4",
+        "spark.driver.host", "127.0.0.1"));
+    m.putAll(SparkTestBase.INTERPRETED);
+    return m;
+  }
 
   static Path archive() {
     return DIR.resolve("archive");

@@ -143,9 +143,7 @@ class StandaloneClusterIT extends SparkTestBase {
     } else {
       localOut = tmp.resolve("local-out");
       t0 = System.nanoTime();
-      Map<String, String> props = new java.util.HashMap<>(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false", "spark.sql.shuffle.partitions", "4"));
-      props.putAll(SparkTestBase.INTERPRETED);  // as ProductionRunsTest's reference: the cluster run keeps code generation
-      localRun = ChildProcesses.chorus(Map.of(), props,
+      localRun = ChildProcesses.chorus(Map.of(), SharedReference.localRunProperties(),
           TIMEOUT, "pipeline", "--input", archive.toString(), "--output", localOut.toString(), "--run-date", DAY, "--bootstrap", "20", "--cv-folds", "0");
       localSeconds = (System.nanoTime() - t0) / 1e9;
     }
