@@ -180,7 +180,7 @@ public final class IngestJob {
     // is not cached as well: a second cached copy of every post cost more than the window itself.
     Dataset<Row> checked = Validation.checkPosts(rawPosts, Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> valid = checked.filter(col(Validation.REASON_CODE).isNull());
-    Dataset<Row> kept = Validation.flagMissingParents(Validation.markDuplicates(valid).filter(col("_dup_rank").equalTo(1)));
+    Dataset<Row> kept = Validation.keptPosts(valid);
     Stages.step(spark, "ingest", "write canonical posts", () -> Tables.write(kept, Posts.TABLE_SCHEMA, cfg.output(), runDate));
 
     Dataset<Row> quarantine = Validation.quarantined(checked, Posts.TABLE);

@@ -299,17 +299,27 @@ public final class Validation {
                 .orderBy(col(Posts.CREATED_AT), col(Posts.ACCOUNT_ID), content, col(SOURCE_FILE))));
   }
 
+  /** The posts ingest writes: one row per (platform, post_id) of the valid rows, parent_missing set. */
+  public static Dataset<Row> keptPosts(Dataset<Row> valid) {
+    return flagMissingParents(markDuplicates(valid).filter(col("_dup_rank").equalTo(1)), valid);
+  }
+
   /**
    * Sets parent_missing: true for a repost, reply or quote whose parent is null or not among the
    * kept posts; false otherwise. Such posts are kept, not quarantined.
+   *
+   * @param posts the kept posts, one row per (platform, post_id)
+   * @param valid the rows they were kept from: the same (platform, post_id) keys, possibly repeated
    */
-  public static Dataset<Row> flagMissingParents(Dataset<Row> posts) {
+  public static Dataset<Row> flagMissingParents(Dataset<Row> posts, Dataset<Row> valid) {
     // Which posts lack their parent is worked out on narrow rows (ids, kind, parent id). The wide rows,
     // texts and all, then meet that answer on their own key (platform, post_id), by which
     // markDuplicates has already partitioned and sorted them, instead of being shuffled again by parent.
     Dataset<Row> keys = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.KIND).as("_kind"),
         col(Posts.PARENT_POST_ID).as("_parent"));
-    Dataset<Row> ids = keys.select(col("_pp").as("_ip"), col("_pid").as("_iid"));
+    // Deduplication keeps one row of every key, so the kept ids are the valid rows' ids, and they need
+    // no ranking: an anti join only asks whether a parent's key occurs.
+    Dataset<Row> ids = valid.select(col(Posts.PLATFORM).as("_ip"), col(Posts.POST_ID).as("_iid"));
     Dataset<Row> missing = keys.filter(col("_kind").notEqual(Posts.KIND_ORIGINAL))
         .join(ids, col("_pp").equalTo(col("_ip")).and(col("_parent").equalTo(col("_iid"))), "left_anti")
         .select(col("_pp"), col("_pid")).distinct()

@@ -114,6 +114,19 @@ class IngestJobTest extends SparkTestBase {
     assertThat(kept.get("root").<Boolean>getAs(Posts.PARENT_MISSING)).isFalse();
   }
 
+  /**
+   * Deduplication ranks the copies of each post twice: the whole rows, and the narrow (kind, parent)
+   * rows whose parents are looked up. The ids they are looked up among need no ranking: they are the
+   * valid rows' keys.
+   */
+  @Test
+  void keptPostsRankDuplicatesOnceForTheRowsAndOnceForTheParentLookup() {
+    Dataset<Row> valid = Fixtures.posts(spark, post("p1", "a1", "2024-03-01T10:00:00Z"),
+        post("p2", "a2", "2024-03-01T10:01:00Z").repostOf("p1", "a1")).withColumn(Validation.SOURCE_FILE, org.apache.spark.sql.functions.lit("f"));
+    String plan = Validation.keptPosts(valid).queryExecution().executedPlan().toString();
+    assertThat(plan.split("\\bWindow \\[", -1)).as(plan).hasSize(3);
+  }
+
   @Test
   void missingRequiredColumnFailsWithTheColumnAndTheFix(@TempDir Path tmp) {
     Fixtures.posts(spark, (Fixtures.PostBuilder) CASES[0][0]).drop(Posts.CREATED_AT).write().parquet(tmp.resolve("in/posts").toString());
