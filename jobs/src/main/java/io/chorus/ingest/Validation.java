@@ -311,7 +311,7 @@ public final class Validation {
    * @param posts the kept posts, one row per (platform, post_id)
    * @param valid the rows they were kept from: the same (platform, post_id) keys, possibly repeated
    */
-  public static Dataset<Row> flagMissingParents(Dataset<Row> posts, Dataset<Row> valid) {
+  private static Dataset<Row> flagMissingParents(Dataset<Row> posts, Dataset<Row> valid) {
     // Which posts lack their parent is worked out on narrow rows (ids, kind, parent id). The wide rows,
     // texts and all, then meet that answer on their own key (platform, post_id), by which
     // markDuplicates has already partitioned and sorted them, instead of being shuffled again by parent.
