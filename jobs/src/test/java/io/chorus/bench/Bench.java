@@ -239,16 +239,8 @@ public final class Bench {
   static Map<String, Object> benchSize(Options o, long posts) throws Exception {
     Path archive = archive(o, posts);
     Path out = o.cache().resolve("out-" + label(posts)).toAbsolutePath();
-    Map<String, List<Double>> stageSeconds = new LinkedHashMap<>();
-    Map<String, Double> stagePeak = new LinkedHashMap<>();
-    List<Double> pipeline = new ArrayList<>();
-    List<Double> pipelineNoTrain = new ArrayList<>();
-    List<Double> scan = new ArrayList<>();
-    List<Double> duckFeatures = new ArrayList<>();
-    List<Double> duckTopics = new ArrayList<>();
-    long pipelinePeak = 0;
-    long postsKept = 0;
-    Map<String, Object> agreement = Map.of();
+    Rounds rounds = new Rounds();
+    Map<String, Object> duckState = new LinkedHashMap<>();
     for (int round = 1 - o.warmups(); round <= o.runs(); round++) {
       boolean warmup = round == 0;
       System.err.printf(Locale.ROOT, "bench | %s | %s%n", label(posts), warmup ? "warm-up" : "run " + round + " of " + o.runs());
@@ -258,18 +250,55 @@ public final class Bench {
         pipelineArgs.addAll(List.of("--model", o.reuseModel().toString(), "--reuse-model"));
       }
       ProcessRun p = chorus(o, pipelineArgs.toArray(String[]::new));
-      Map<String, double[]> st = stages(p.output());
       Path keptPosts = out.resolve("posts/run_date=" + RUN_DATE);
       ProcessRun s = child(o, Bench.class.getName(), "scan", keptPosts.toString());
       Path duckWork = o.cache().resolve("duckdb-" + label(posts)).toAbsolutePath();
-      double[] duck = DuckDbBaseline.run(keptPosts, out.resolve("accounts/run_date=" + RUN_DATE), duckWork);
-      if (round == 1 - o.warmups()) {
+      double[] duck = DuckDbBaseline.attempt(keptPosts, out.resolve("accounts/run_date=" + RUN_DATE), duckWork, label(posts), duckState);
+      if (round == 1 - o.warmups() && duck != null) {
         // The first round's outputs (the warm-up's, or the only run's) are compared column by column.
-        agreement = DuckDbBaseline.agreement(out.resolve("account_features/run_date=" + RUN_DATE), duckWork);
+        duckState.put("duckdb_features_agreement", DuckDbBaseline.agreement(out.resolve("account_features/run_date=" + RUN_DATE), duckWork));
       }
-      if (warmup) {
-        continue;
+      if (!warmup) {
+        rounds.add(p, s.seconds(), duck);
       }
+    }
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("posts_target", posts);
+    r.put("runs", o.runs());
+    r.put("warmups", o.warmups());
+    r.put("duckdb_memory_limit", DuckDbBaseline.DUCKDB_MEMORY);
+    r.put("archive", archive.toString());
+    r.put("model", o.reuseModel() != null ? o.reuseModel().toString() : out.resolve("_model/run_date=" + RUN_DATE).toString());
+    r.put("model_reused", o.reuseModel() != null);
+    r.putAll(rounds.summary());
+    r.put("duckdb_features_agreement", duckState.getOrDefault("duckdb_features_agreement", Map.of()));
+    if (duckState.containsKey("duckdb_error")) {
+      r.put("duckdb_error", duckState.get("duckdb_error"));
+    }
+    return r;
+  }
+
+  /** A median as a JSON number, or null when nothing was measured (NaN is not JSON). */
+  static Double medianOrNull(List<Double> xs) {
+    double m = median(xs);
+    return Double.isNaN(m) ? null : m;
+  }
+
+  /** The measured rounds of one size (warm-ups excluded) and their medians. */
+  static final class Rounds {
+    final Map<String, List<Double>> stageSeconds = new LinkedHashMap<>();
+    final Map<String, Double> stagePeak = new LinkedHashMap<>();
+    final List<Double> pipeline = new ArrayList<>();
+    final List<Double> pipelineNoTrain = new ArrayList<>();
+    final List<Double> scan = new ArrayList<>();
+    final List<Double> duckFeatures = new ArrayList<>();
+    final List<Double> duckTopics = new ArrayList<>();
+    long pipelinePeak;
+    long postsKept;
+
+    /** One round: the pipeline process, the bare scan's seconds, and DuckDB's [features, topics] seconds or null when it failed. */
+    void add(ProcessRun p, double scanSeconds, double[] duck) {
+      Map<String, double[]> st = stages(p.output());
       postsKept = (long) st.getOrDefault("ingest", new double[] {0, 0, 0, 0})[2];
       pipeline.add(p.seconds());
       pipelineNoTrain.add(p.seconds() - st.getOrDefault("train", new double[1])[0]);
@@ -278,38 +307,36 @@ public final class Bench {
         stageSeconds.computeIfAbsent(k, x -> new ArrayList<>()).add(v[0]);
         stagePeak.merge(k, v[3], Math::max);
       });
-      scan.add(s.seconds());
-      duckFeatures.add(duck[0]);
-      duckTopics.add(duck[1]);
+      scan.add(scanSeconds);
+      if (duck != null) {
+        duckFeatures.add(duck[0]);
+        duckTopics.add(duck[1]);
+      }
     }
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("posts_target", posts);
-    r.put("posts", postsKept);
-    r.put("runs", o.runs());
-    r.put("warmups", o.warmups());
-    r.put("duckdb_memory_limit", DuckDbBaseline.DUCKDB_MEMORY);
-    r.put("archive", archive.toString());
-    r.put("model", o.reuseModel() != null ? o.reuseModel().toString() : out.resolve("_model/run_date=" + RUN_DATE).toString());
-    r.put("model_reused", o.reuseModel() != null);
-    Map<String, Object> stagesOut = new LinkedHashMap<>();
-    long kept = postsKept;
-    stageSeconds.forEach((k, v) -> stagesOut.put(k, Map.of("seconds", median(v), "runs", v, "posts_per_second", kept / median(v),
-        "peak_rss_mib", stagePeak.get(k))));
-    r.put("stages", stagesOut);
-    r.put("pipeline_seconds", median(pipeline));
-    r.put("pipeline_runs", pipeline);
-    r.put("pipeline_posts_per_second", postsKept / median(pipeline));
-    r.put("pipeline_without_train_seconds", median(pipelineNoTrain));
-    r.put("pipeline_without_train_posts_per_second", postsKept / median(pipelineNoTrain));
-    r.put("driver_peak_rss_mib", pipelinePeak);
-    r.put("bare_scan_seconds", median(scan));
-    r.put("duckdb_features_seconds", median(duckFeatures));
-    r.put("duckdb_topics_seconds", median(duckTopics));
-    double features = median(stageSeconds.getOrDefault("features", List.of()));
-    r.put("ratio_features_to_duckdb", features / median(duckFeatures));
-    r.put("duckdb_features_agreement", agreement);
-    r.put("ratio_pipeline_to_bare_scan", median(pipeline) / median(scan));
-    return r;
+
+    /** Medians and ratios; DuckDB's figures and the ratio to them are null when DuckDB never finished. */
+    Map<String, Object> summary() {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("posts", postsKept);
+      Map<String, Object> stagesOut = new LinkedHashMap<>();
+      long kept = postsKept;
+      stageSeconds.forEach((k, v) -> stagesOut.put(k, Map.of("seconds", median(v), "runs", v, "posts_per_second", kept / median(v),
+          "peak_rss_mib", stagePeak.get(k))));
+      r.put("stages", stagesOut);
+      r.put("pipeline_seconds", median(pipeline));
+      r.put("pipeline_runs", pipeline);
+      r.put("pipeline_posts_per_second", postsKept / median(pipeline));
+      r.put("pipeline_without_train_seconds", median(pipelineNoTrain));
+      r.put("pipeline_without_train_posts_per_second", postsKept / median(pipelineNoTrain));
+      r.put("driver_peak_rss_mib", pipelinePeak);
+      r.put("bare_scan_seconds", median(scan));
+      r.put("duckdb_features_seconds", medianOrNull(duckFeatures));
+      r.put("duckdb_topics_seconds", medianOrNull(duckTopics));
+      Double duck = medianOrNull(duckFeatures);
+      r.put("ratio_features_to_duckdb", duck == null ? null : median(stageSeconds.getOrDefault("features", List.of())) / duck);
+      r.put("ratio_pipeline_to_bare_scan", median(pipeline) / median(scan));
+      return r;
+    }
   }
 
   /** Writes bench/results/&lt;prefix&gt;-&lt;date&gt;.json. */
@@ -394,6 +421,25 @@ public final class Bench {
           System.err.printf(Locale.ROOT, "bench | duckdb features %.1f s (%,d accounts), topics %.1f s%n", features, rs.getLong(1), topics);
         }
         return new double[] {features, topics};
+      }
+    }
+
+    /**
+     * {@link #run}, or null after recording DuckDB's failure as "duckdb_error" in {@code state}. DuckDB
+     * runs out of memory at sizes where Chorus still completes (30M posts with 8 GB); that must not cost
+     * the figures measured beside it. Once failed at a size it is not tried again there.
+     */
+    static double[] attempt(Path posts, Path accounts, Path work, String size, Map<String, Object> state) throws Exception {
+      if (state.containsKey("duckdb_error")) {
+        return null;
+      }
+      try {
+        return run(posts, accounts, work);
+      } catch (java.sql.SQLException e) {
+        String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(e.toString());
+        System.err.println("bench | duckdb " + size + " failed, recorded in the results: " + reason);
+        state.put("duckdb_error", reason);
+        return null;
       }
     }
 

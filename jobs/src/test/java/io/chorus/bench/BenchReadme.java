@@ -44,6 +44,10 @@ final class BenchReadme {
       b.append("| DuckDB daily topics | ").append(f(s.get("duckdb_topics_seconds"), "%.1f")).append(" | | |\n\n");
       b.append("Ratios: features stage / DuckDB features = ").append(f(s.get("ratio_features_to_duckdb"), "%.2f"))
           .append("; pipeline / bare scan = ").append(f(s.get("ratio_pipeline_to_bare_scan"), "%.2f")).append(".\n\n");
+      if (s.get("duckdb_error") != null) {
+        b.append("DuckDB failed at this size, so its times and the ratio to them are n/a (Chorus's figures above are complete): `")
+            .append(s.get("duckdb_error")).append("`\n\n");
+      }
     }
     List<Map<String, Object>> scaling = (List<Map<String, Object>>) report.getOrDefault("scaling", List.of());
     if (!scaling.isEmpty()) {

@@ -58,18 +58,7 @@ final class FeaturesBench {
       System.err.printf(Locale.ROOT, "bench | features %s | %s%n", Bench.label(posts), i == 0 ? "warm-up" : "run " + i + " of " + o.runs());
       Bench.ProcessRun f = Bench.chorus(o, "features", "--input", run.toString(), "--output", run.toString(), "--run-date", Bench.RUN_DATE);
       double[] st = Bench.stages(f.output()).get("features");
-      double[] d = null;
-      try {
-        if (!r.containsKey("duckdb_error")) {  // once out of memory at this size, not tried again
-          d = Bench.DuckDbBaseline.run(posts_, accounts, duckWork);
-        }
-      } catch (java.sql.SQLException e) {
-        // DuckDB runs out of memory at sizes where the features stage still completes (30M posts
-        // with 8 GB): keep the features figures and record DuckDB's failure instead of the ratio.
-        String reason = e.getMessage().lines().findFirst().orElse(e.toString());
-        System.err.println("bench | duckdb features " + Bench.label(posts) + " failed: " + reason);
-        r.put("duckdb_error", reason);
-      }
+      double[] d = Bench.DuckDbBaseline.attempt(posts_, accounts, duckWork, Bench.label(posts), r);
       if (i == 0) {
         if (d != null) {
           r.put("duckdb_features_agreement", Bench.DuckDbBaseline.agreement(run.resolve("account_features/run_date=" + Bench.RUN_DATE), duckWork));
@@ -88,11 +77,11 @@ final class FeaturesBench {
     r.put("features_runs", features);
     r.put("features_posts_per_second", kept / Bench.median(features));
     r.put("features_peak_rss_mib", peak);
-    r.put("duckdb_features_seconds", Bench.median(duck));
+    r.put("duckdb_features_seconds", Bench.medianOrNull(duck));
     r.put("duckdb_features_runs", duck);
     r.put("duckdb_memory_limit", Bench.DuckDbBaseline.DUCKDB_MEMORY);
     r.put("duckdb_bench_process_peak_rss_mib", Machine.rssMib(ProcessHandle.current().pid()));
-    r.put("ratio_features_to_duckdb", Bench.median(features) / Bench.median(duck));
+    r.put("ratio_features_to_duckdb", duck.isEmpty() ? null : Bench.median(features) / Bench.median(duck));
     System.err.printf(Locale.ROOT, "bench | features %s: %.1f s, DuckDB %.1f s, ratio %.2f%n", Bench.label(posts), Bench.median(features),
         Bench.median(duck), Bench.median(features) / Bench.median(duck));
     return r;
