@@ -240,7 +240,10 @@ public final class Bench {
     Path archive = archive(o, posts);
     Path out = o.cache().resolve("out-" + label(posts)).toAbsolutePath();
     Rounds rounds = new Rounds();
-    Map<String, Object> duckState = new LinkedHashMap<>();
+    // The size's result: DuckDB's agreement and any failure go in as the rounds run, the medians after.
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("posts_target", posts);
+    r.put("duckdb_features_agreement", Map.of());
     for (int round = 1 - o.warmups(); round <= o.runs(); round++) {
       boolean warmup = round == 0;
       System.err.printf(Locale.ROOT, "bench | %s | %s%n", label(posts), warmup ? "warm-up" : "run " + round + " of " + o.runs());
@@ -253,17 +256,15 @@ public final class Bench {
       Path keptPosts = out.resolve("posts/run_date=" + RUN_DATE);
       ProcessRun s = child(o, Bench.class.getName(), "scan", keptPosts.toString());
       Path duckWork = o.cache().resolve("duckdb-" + label(posts)).toAbsolutePath();
-      double[] duck = DuckDbBaseline.attempt(keptPosts, out.resolve("accounts/run_date=" + RUN_DATE), duckWork, label(posts), duckState);
+      double[] duck = DuckDbBaseline.attempt(keptPosts, out.resolve("accounts/run_date=" + RUN_DATE), duckWork, label(posts), r);
       if (round == 1 - o.warmups() && duck != null) {
         // The first round's outputs (the warm-up's, or the only run's) are compared column by column.
-        duckState.put("duckdb_features_agreement", DuckDbBaseline.agreement(out.resolve("account_features/run_date=" + RUN_DATE), duckWork));
+        r.put("duckdb_features_agreement", DuckDbBaseline.agreement(out.resolve("account_features/run_date=" + RUN_DATE), duckWork));
       }
       if (!warmup) {
         rounds.add(p, s.seconds(), duck);
       }
     }
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("posts_target", posts);
     r.put("runs", o.runs());
     r.put("warmups", o.warmups());
     r.put("duckdb_memory_limit", DuckDbBaseline.DUCKDB_MEMORY);
@@ -271,10 +272,6 @@ public final class Bench {
     r.put("model", o.reuseModel() != null ? o.reuseModel().toString() : out.resolve("_model/run_date=" + RUN_DATE).toString());
     r.put("model_reused", o.reuseModel() != null);
     r.putAll(rounds.summary());
-    r.put("duckdb_features_agreement", duckState.getOrDefault("duckdb_features_agreement", Map.of()));
-    if (duckState.containsKey("duckdb_error")) {
-      r.put("duckdb_error", duckState.get("duckdb_error"));
-    }
     return r;
   }
 
@@ -330,9 +327,9 @@ public final class Bench {
       r.put("pipeline_without_train_posts_per_second", postsKept / median(pipelineNoTrain));
       r.put("driver_peak_rss_mib", pipelinePeak);
       r.put("bare_scan_seconds", median(scan));
-      r.put("duckdb_features_seconds", medianOrNull(duckFeatures));
-      r.put("duckdb_topics_seconds", medianOrNull(duckTopics));
       Double duck = medianOrNull(duckFeatures);
+      r.put("duckdb_features_seconds", duck);
+      r.put("duckdb_topics_seconds", medianOrNull(duckTopics));
       r.put("ratio_features_to_duckdb", duck == null ? null : median(stageSeconds.getOrDefault("features", List.of())) / duck);
       r.put("ratio_pipeline_to_bare_scan", median(pipeline) / median(scan));
       return r;
@@ -425,12 +422,12 @@ public final class Bench {
     }
 
     /**
-     * {@link #run}, or null after recording DuckDB's failure as "duckdb_error" in {@code state}. DuckDB
+     * {@link #run}, or null after recording DuckDB's failure as "duckdb_error" in {@code result}. DuckDB
      * runs out of memory at sizes where Chorus still completes (30M posts with 8 GB); that must not cost
      * the figures measured beside it. Once failed at a size it is not tried again there.
      */
-    static double[] attempt(Path posts, Path accounts, Path work, String size, Map<String, Object> state) throws Exception {
-      if (state.containsKey("duckdb_error")) {
+    static double[] attempt(Path posts, Path accounts, Path work, String size, Map<String, Object> result) throws Exception {
+      if (result.containsKey("duckdb_error")) {
         return null;
       }
       try {
@@ -438,7 +435,7 @@ public final class Bench {
       } catch (java.sql.SQLException e) {
         String reason = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(e.toString());
         System.err.println("bench | duckdb " + size + " failed, recorded in the results: " + reason);
-        state.put("duckdb_error", reason);
+        result.put("duckdb_error", reason);
         return null;
       }
     }
