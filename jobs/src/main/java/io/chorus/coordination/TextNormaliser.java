@@ -32,7 +32,13 @@ public final class TextNormaliser {
     return UDF.apply(text);
   }
 
-  private static final UserDefinedFunction UDF = udf((UDF1<String, String>) TextNormaliser::normalise, DataTypes.StringType);
+  /**
+   * Marked non-deterministic only so that the optimizer keeps it where it is written: a filter on the
+   * normalised text (co-text's minimum length) would otherwise be pushed below the projection that
+   * computes it, as a second call of the function on every post. The function is deterministic.
+   */
+  private static final UserDefinedFunction UDF = udf((UDF1<String, String>) TextNormaliser::normalise, DataTypes.StringType)
+      .asNondeterministic();
 
   /** The normalised text; null for null. */
   public static String normalise(String text) {

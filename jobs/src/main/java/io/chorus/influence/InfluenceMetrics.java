@@ -29,8 +29,12 @@ import io.chorus.schema.Posts;
 import io.chorus.schema.Watchlist;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Influence tables from amplification events. An event is (amplifier, author, type, time, topics):
@@ -155,8 +159,7 @@ public final class InfluenceMetrics {
       all = all.withColumn("_acct_sn", lit(null).cast("string"));
     }
     Column amplifications = coalesce(col(AMPLIFICATIONS_RECEIVED), lit(0L));
-    Column rank = row_number().over(Window.orderBy(amplifications.desc(), coalesce(col(PAGERANK), lit(0.0)).desc(), col(ACCOUNT_ID)));
-    return all.select(
+    Dataset<Row> unranked = all.select(
         col(ACCOUNT_ID), col(PLATFORM), coalesce(col("_acct_sn"), col("_post_sn")).as(SCREEN_NAME),
         coalesce(col(POSTS), lit(0L)).as(POSTS),
         coalesce(col(REPOSTS_RECEIVED), lit(0L)).as(REPOSTS_RECEIVED),
@@ -170,8 +173,33 @@ public final class InfluenceMetrics {
         coalesce(col(T_FACTOR), lit(0L)).as(T_FACTOR),
         col(BOT_AMPLIFICATION_SHARE), col(BOT_AMPLIFICATION_SHARE_WEIGHTED), col(COORDINATED_AMPLIFICATION_SHARE),
         coalesce(col(AUTHENTIC_AMPLIFICATION), lit(0L)).as(AUTHENTIC_AMPLIFICATION),
-        col(BOT_PROBABILITY),
-        rank.cast("long").as(RANK));
+        col(BOT_PROBABILITY));
+    return withGlobalRank(unranked, RANK,
+        col(AMPLIFICATIONS_RECEIVED).desc(), coalesce(col(PAGERANK), lit(0.0)).desc(), col(ACCOUNT_ID), col(PLATFORM));
+  }
+
+  /**
+   * {@code rows} with a last column {@code rankCol}: 1, 2, 3, ... in the order of {@code order},
+   * which should break every tie. A window over the whole table ({@code row_number() OVER (ORDER
+   * BY ...)}) would move every row to one task; here the rows are range-partitioned and sorted on
+   * all cores, each partition's size is counted, and a partition's ranks start after the sizes of
+   * the partitions before it ({@code zipWithIndex}). Only one count per partition reaches the driver.
+   * Eager: the input is checkpointed once, so the sample, the count and the caller's write do
+   * not compute it again.
+   */
+  public static Dataset<Row> withGlobalRank(Dataset<Row> rows, String rankCol, Column... order) {
+    Dataset<Row> sorted = rows.localCheckpoint().orderBy(order);
+    StructType schema = sorted.schema().add(rankCol, DataTypes.LongType, false);
+    int width = sorted.schema().size();
+    JavaRDD<Row> ranked = sorted.javaRDD().zipWithIndex().map(t -> {
+      Object[] v = new Object[width + 1];
+      for (int k = 0; k < width; k++) {
+        v[k] = t._1().get(k);
+      }
+      v[width] = t._2() + 1;
+      return RowFactory.create(v);
+    });
+    return rows.sparkSession().createDataFrame(ranked, schema);
   }
 
   /** The top {@code n} of (group..., account, count) as an array of {account_id, amplifications}, largest first. */

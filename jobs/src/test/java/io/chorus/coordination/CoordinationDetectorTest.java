@@ -92,6 +92,20 @@ class CoordinationDetectorTest extends SparkTestBase {
   }
 
   @Test
+  void coTextNormalisesEachPostOnce() {
+    // The length filter on the normalised text must not be pushed below the projection that computes
+    // it, which would run the normaliser twice per post (docs/performance.md).
+    CoordinationDetector.Params text = new CoordinationDetector.Params(60, 2, 0.5, 100, 50, List.of(Coordination.CO_TEXT));
+    Dataset<Row> local = Fixtures.posts(spark,
+        post("t1", "u1", at(1, 0)).text("The minister lied about the new border plan today"),
+        post("t2", "u2", at(1, 30)).text("The minister lied about the new border plan today!"));
+    // From an RDD, not a local table, which the optimizer would evaluate before planning.
+    Dataset<Row> posts = spark.createDataFrame(local.javaRDD(), local.schema());
+    String plan = CoordinationDetector.traces(posts, text).queryExecution().executedPlan().toString();
+    assertThat(plan.split("UDF\\(", -1).length - 1).as(plan).isEqualTo(1);
+  }
+
+  @Test
   void componentsJoinChainsAndKeepSeparateGroupsApart() {
     Dataset<Row> posts = Fixtures.posts(spark, campaign().stream().filter(b -> !b.row().getString(0).startsWith("org-")).toArray(Fixtures.PostBuilder[]::new));
     Dataset<Row> edges = CoordinationDetector.edges(CoordinationDetector.traces(posts, CO_REPOST_ONLY), CO_REPOST_ONLY)

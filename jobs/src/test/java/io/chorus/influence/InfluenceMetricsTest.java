@@ -146,4 +146,34 @@ class InfluenceMetricsTest extends SparkTestBase {
     Row noCoordination = InfluenceMetrics.watchlistInfluence(posts, events, InfluenceMetrics.resolveWatchlist(wl, InfluenceMetrics.screenNames(posts, latest)), false).first();
     assertThat(noCoordination.getList(noCoordination.fieldIndex(TOP_AMPLIFYING_CLUSTERS))).isEmpty();
   }
+
+  @Test
+  void globalRankFollowsTheOrderAcrossPartitionsWithoutGatheringThemIntoOne() {
+    // 2,000 accounts on two platforms with many ties in amplifications and in PageRank: the ranks
+    // must be 1..n in the order (amplifications desc, pagerank desc, account, platform).
+    java.util.Random rnd = new java.util.Random(7);
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      rows.add(RowFactory.create(String.format("acct%04d", i / 2), i % 2 == 0 ? "twitter" : "mastodon", (long) rnd.nextInt(20),
+          rnd.nextInt(4) == 0 ? null : rnd.nextInt(5) / 10.0));
+    }
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType().add(ACCOUNT_ID, "string").add(PLATFORM, "string")
+        .add(AMPLIFICATIONS_RECEIVED, "long").add(PAGERANK, "double");
+    Dataset<Row> in = spark.createDataFrame(rows, schema).repartition(5);
+    Dataset<Row> ranked = InfluenceMetrics.withGlobalRank(in, RANK, org.apache.spark.sql.functions.col(AMPLIFICATIONS_RECEIVED).desc(),
+        org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.col(PAGERANK), org.apache.spark.sql.functions.lit(0.0)).desc(),
+        org.apache.spark.sql.functions.col(ACCOUNT_ID), org.apache.spark.sql.functions.col(PLATFORM));
+    assertThat(ranked.rdd().getNumPartitions()).as("ranks computed on more than one partition").isGreaterThan(1);
+    assertThat(ranked.columns()).endsWith(RANK);
+    List<Row> expected = new java.util.ArrayList<>(rows);
+    expected.sort(java.util.Comparator.<Row>comparingLong(r -> -r.getLong(2))
+        .thenComparing(r -> r.isNullAt(3) ? 0.0 : r.getDouble(3), java.util.Comparator.reverseOrder())
+        .thenComparing(r -> r.getString(0)).thenComparing(r -> r.getString(1)));
+    Map<String, Long> got = ranked.collectAsList().stream().collect(Collectors.toMap(r -> r.getString(0) + "/" + r.getString(1), r -> r.getLong(4)));
+    assertThat(got).hasSize(2000);
+    for (int k = 0; k < expected.size(); k++) {
+      Row r = expected.get(k);
+      assertThat(got.get(r.getString(0) + "/" + r.getString(1))).as("rank of %s/%s", r.getString(0), r.getString(1)).isEqualTo(k + 1L);
+    }
+  }
 }
