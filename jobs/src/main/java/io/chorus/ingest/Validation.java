@@ -81,6 +81,15 @@ public final class Validation {
   }
 
   /**
+   * {@link #blank} for a column of the raw frame: only text can be blank, so a typed column (a
+   * canonical archive's timestamp, say) is only checked for null. Casting a timestamp to text for
+   * every row just to trim it cost most of the post checks' time.
+   */
+  static Column blank(Dataset<Row> raw, String column) {
+    return raw.schema().apply(column).dataType() instanceof org.apache.spark.sql.types.StringType ? blank(col(column)) : col(column).isNull();
+  }
+
+  /**
    * Fails before any Spark job when a required column is absent from the archive altogether (a
    * per-row null is quarantined instead).
    */
@@ -96,14 +105,15 @@ public final class Validation {
   }
 
   /** Rules for required columns present in the raw frame: null or blank fails. */
-  static List<Rule> requiredRules(TableSchema table, List<String> rawColumns) {
+  static List<Rule> requiredRules(TableSchema table, Dataset<Row> raw) {
+    List<String> rawColumns = Arrays.asList(raw.columns());
     List<Rule> rules = new ArrayList<>();
     if (rawColumns.contains(CORRUPT)) {
       rules.add(new Rule(col(CORRUPT).isNotNull(), MALFORMED_RECORD, lit("the record could not be parsed (wrong column count or broken quoting)")));
     }
     for (StructField f : table.schema().fields()) {
       if (!f.nullable() && rawColumns.contains(f.name())) {
-        rules.add(new Rule(blank(col(f.name())), MISSING_FIELD, lit("required column '" + f.name() + "' is null or empty")));
+        rules.add(new Rule(blank(raw, f.name()), MISSING_FIELD, lit("required column '" + f.name() + "' is null or empty")));
       }
     }
     return rules;
@@ -148,7 +158,7 @@ public final class Validation {
     for (StructField f : Posts.SCHEMA.fields()) {
       typed.add(have.contains(f.name()) ? col(f.name()).try_cast(f.dataType()).as(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
     }
-    List<Rule> rules = new ArrayList<>(requiredRules(Posts.TABLE_SCHEMA, have));
+    List<Rule> rules = new ArrayList<>(requiredRules(Posts.TABLE_SCHEMA, raw));
     Column ts = col(Posts.CREATED_AT).try_cast("timestamp");
     if (have.contains(Posts.CREATED_AT)) {
       rules.add(castRule(Posts.CREATED_AT, ts, BAD_TIMESTAMP, "a timestamp"));
@@ -191,7 +201,7 @@ public final class Validation {
     for (StructField f : Accounts.SCHEMA.fields()) {
       typed.add(have.contains(f.name()) ? col(f.name()).try_cast(f.dataType()).as(f.name()) : lit(null).cast(f.dataType()).as(f.name()));
     }
-    List<Rule> rules = new ArrayList<>(requiredRules(Accounts.TABLE_SCHEMA, have));
+    List<Rule> rules = new ArrayList<>(requiredRules(Accounts.TABLE_SCHEMA, raw));
     if (have.contains(Accounts.OBSERVED_AT)) {
       rules.add(castRule(Accounts.OBSERVED_AT, col(Accounts.OBSERVED_AT).try_cast("timestamp"), BAD_TIMESTAMP, "a timestamp"));
     }
@@ -216,7 +226,7 @@ public final class Validation {
     for (StructField f : Labels.SCHEMA.fields()) {
       typed.add(f.name().equals(Labels.LABEL) ? label.as(f.name()) : col(f.name()).try_cast(f.dataType()).as(f.name()));
     }
-    List<Rule> rules = new ArrayList<>(requiredRules(Labels.TABLE_SCHEMA, have));
+    List<Rule> rules = new ArrayList<>(requiredRules(Labels.TABLE_SCHEMA, in));
     rules.add(new Rule(label.isin(Labels.BOT, Labels.HUMAN).unary_$bang(), Adapters.BAD_LABEL,
         concat(lit("column 'label' value '"), substring(col(Labels.LABEL), 1, 40), lit("' is not bot or human"))));
     return withReasons(in, typed, rules);
