@@ -76,17 +76,15 @@ public final class Validation {
   /** One rule: when {@code failed}, the record gets {@code code} and {@code reason}. */
   record Rule(Column failed, String code, Column reason) {}
 
-  static Column blank(Column c) {
-    return c.isNull().or(trim(c.cast("string")).equalTo(""));
-  }
-
   /**
-   * {@link #blank} for a column of the raw frame: only text can be blank, so a typed column (a
-   * canonical archive's timestamp, say) is only checked for null. Casting a timestamp to text for
-   * every row just to trim it cost most of the post checks' time.
+   * Whether a required column of the raw frame is missing: null, or for text also empty after
+   * trimming. A typed column (a canonical archive's timestamp, say) cannot be blank, so it is only
+   * checked for null: casting every row's timestamp to text just to trim it cost most of the post
+   * checks' time.
    */
   static Column blank(Dataset<Row> raw, String column) {
-    return raw.schema().apply(column).dataType() instanceof org.apache.spark.sql.types.StringType ? blank(col(column)) : col(column).isNull();
+    Column c = col(column);
+    return raw.schema().apply(column).dataType() instanceof org.apache.spark.sql.types.StringType ? c.isNull().or(trim(c).equalTo("")) : c.isNull();
   }
 
   /**
