@@ -234,7 +234,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS chorus.account_influence (
   `coordinated_amplification_share` double COMMENT 'Share of amplification events from accounts in a coordination cluster; null when coordination was not run (fraction)',
   `authentic_amplification` bigint COMMENT '[required] Amplification events from likely-human, non-coordinated accounts (count)',
   `bot_probability` double COMMENT 'The account’s own bot probability; null when unscored (probability)',
-  `rank` bigint COMMENT '[required] Rank by amplifications_received, then pagerank (1 = most amplified) (rank)'
+  `rank` bigint COMMENT '[required] Rank by amplifications_received, then pagerank, then account_id and platform for ties (1 = most amplified) (rank)'
 )
 COMMENT 'One row per account that posted or was amplified.'
 PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')
@@ -291,7 +291,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS chorus.watchlist_influence (
   `authentic_share` double COMMENT 'Share from likely-human, non-coordinated accounts (fraction)',
   `top_amplifiers` array<struct<account_id:string,amplifications:bigint>> COMMENT '[required] Top 5 amplifying accounts that day (list)',
   `top_amplifying_clusters` array<struct<cluster_id:string,amplifications:bigint>> COMMENT '[required] Top 5 coordination clusters by their members’ amplification events that day; empty when coordination was not run (list)',
-  `rank_in_type_country` bigint COMMENT '[required] Rank by amplifications_received among actors of the same actor_type and country that day (rank)'
+  `rank_in_type_country` bigint COMMENT '[required] Rank by amplifications_received, then account_id for ties, among actors of the same actor_type and country that day (rank)'
 )
 COMMENT 'One row per watchlisted actor per UTC day with activity.'
 PARTITIONED BY (`run_date` string COMMENT 'Run date of the run that wrote the row, yyyy-MM-dd')

@@ -194,7 +194,7 @@ CREATE TABLE IF NOT EXISTS chorus.account_influence (
   `coordinated_amplification_share` DOUBLE COMMENT 'Share of amplification events from accounts in a coordination cluster; null when coordination was not run (fraction)',
   `authentic_amplification` BIGINT COMMENT '[required] Amplification events from likely-human, non-coordinated accounts (count)',
   `bot_probability` DOUBLE COMMENT 'The account’s own bot probability; null when unscored (probability)',
-  `rank` BIGINT COMMENT '[required] Rank by amplifications_received, then pagerank (1 = most amplified) (rank)',
+  `rank` BIGINT COMMENT '[required] Rank by amplifications_received, then pagerank, then account_id and platform for ties (1 = most amplified) (rank)',
   `run_date` DATE COMMENT 'Run date of the run that wrote the row (partition)'
 )
 USING parquet
@@ -237,7 +237,7 @@ CREATE TABLE IF NOT EXISTS chorus.watchlist_influence (
   `authentic_share` DOUBLE COMMENT 'Share from likely-human, non-coordinated accounts (fraction)',
   `top_amplifiers` ARRAY<STRUCT<account_id: STRING COMMENT 'Account id', amplifications: BIGINT COMMENT 'Amplification events'>> COMMENT '[required] Top 5 amplifying accounts that day (list)',
   `top_amplifying_clusters` ARRAY<STRUCT<cluster_id: STRING COMMENT 'coordination_clusters cluster id', amplifications: BIGINT COMMENT 'Amplification events from the cluster\'s members'>> COMMENT '[required] Top 5 coordination clusters by their members’ amplification events that day; empty when coordination was not run (list)',
-  `rank_in_type_country` BIGINT COMMENT '[required] Rank by amplifications_received among actors of the same actor_type and country that day (rank)',
+  `rank_in_type_country` BIGINT COMMENT '[required] Rank by amplifications_received, then account_id for ties, among actors of the same actor_type and country that day (rank)',
   `run_date` DATE COMMENT 'Run date of the run that wrote the row (partition)'
 )
 USING parquet

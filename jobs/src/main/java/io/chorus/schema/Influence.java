@@ -97,7 +97,7 @@ public final class Influence {
           optional(COORDINATED_AMPLIFICATION_SHARE, DoubleType, "Share of amplification events from accounts in a coordination cluster; null when coordination was not run", "fraction"),
           required(AUTHENTIC_AMPLIFICATION, LongType, "Amplification events from likely-human, non-coordinated accounts", "count"),
           optional(BOT_PROBABILITY, DoubleType, "The account's own bot probability; null when unscored", "probability"),
-          required(RANK, LongType, "Rank by amplifications_received, then pagerank (1 = most amplified)", "rank"));
+          required(RANK, LongType, "Rank by amplifications_received, then pagerank, then account_id and platform for ties (1 = most amplified)", "rank"));
 
   public static final StructType TOPIC_SCHEMA =
       Fields.struct(
@@ -127,7 +127,7 @@ public final class Influence {
           required(TOP_AMPLIFIERS, RANKED_LIST, "Top 5 amplifying accounts that day", "list"),
           required(TOP_AMPLIFYING_CLUSTERS, RANKED_CLUSTER_LIST,
               "Top 5 coordination clusters by their members' amplification events that day; empty when coordination was not run", "list"),
-          required(RANK_IN_TYPE_COUNTRY, LongType, "Rank by amplifications_received among actors of the same actor_type and country that day", "rank"));
+          required(RANK_IN_TYPE_COUNTRY, LongType, "Rank by amplifications_received, then account_id for ties, among actors of the same actor_type and country that day", "rank"));
 
   public static final TableSchema ACCOUNT_TABLE_SCHEMA =
       new TableSchema(ACCOUNT_TABLE, TableSchema.Kind.OUTPUT, VERSION, "One row per account that posted or was amplified.", ACCOUNT_SCHEMA, true);
