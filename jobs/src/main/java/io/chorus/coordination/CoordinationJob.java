@@ -19,20 +19,10 @@ import org.slf4j.LoggerFactory;
 public final class CoordinationJob {
   private static final Logger LOG = LoggerFactory.getLogger(CoordinationJob.class);
 
-  /**
-   * Spark's two-level hash aggregate: a small code-generated first-level map (2^16 keys) in front of
-   * the general one. Coordination's aggregates have nearly as many keys as rows (distinct texts,
-   * account-trace links, account pairs), so that map fills at once and every later row probes it and
-   * compares keys in vain before reaching the general map. Off for this stage (a --conf of the user's
-   * wins): at 10M posts the stage took 0.92x the time, alternating runs (docs/performance.md). It stays
-   * on elsewhere: the features stage, grouping by account, was 1.11x slower without it.
-   */
-  static final String TWO_LEVEL_AGG_MAP = "spark.sql.codegen.aggregate.map.twolevel.enabled";
-
   private CoordinationJob() {}
 
   public static void run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
-    Stages.withDefaultConf(spark, TWO_LEVEL_AGG_MAP, "false", () -> detect(spark, cfg, manifest));
+    Stages.withDefaultConf(spark, Stages.TWO_LEVEL_AGG_MAP, "false", () -> detect(spark, cfg, manifest));
   }
 
   private static void detect(SparkSession spark, JobConfig cfg, RunManifest manifest) {

@@ -29,6 +29,10 @@ public final class InfluenceJob {
   private InfluenceJob() {}
 
   public static void run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
+    Stages.withDefaultConf(spark, Stages.TWO_LEVEL_AGG_MAP, "false", () -> measure(spark, cfg, manifest));
+  }
+
+  private static void measure(SparkSession spark, JobConfig cfg, RunManifest manifest) {
     LOG.info("Starting influence with {}", cfg);
     Stages.Timer timer = Stages.start("influence");
     String d = cfg.runDate();

@@ -40,6 +40,18 @@ public final class Stages {
   }
 
   /**
+   * Spark's two-level hash aggregate: a small code-generated first-level map (2^16 keys) in front of
+   * the general one. Coordination's and influence's aggregates have nearly as many keys as rows
+   * (distinct texts, account-trace links and account pairs; author-amplifier pairs, amplified posts
+   * and PageRank edges), so that map fills at once and every later row probes it and compares keys
+   * in vain before reaching the general map. Those two stages turn it off with
+   * {@link #withDefaultConf} (a --conf of the user's wins): at 10M posts, in alternating runs of each
+   * stage alone, coordination took 0.92x the time and influence 0.88x (docs/performance.md). It stays
+   * on elsewhere: the features stage, grouping by account, was 1.11x slower without it.
+   */
+  public static final String TWO_LEVEL_AGG_MAP = "spark.sql.codegen.aggregate.map.twolevel.enabled";
+
+  /**
    * Runs {@code body} with a SQL setting that the user has not set (a --conf of theirs wins), and
    * restores the session afterwards. Physical planning reads the setting when an action runs, so
    * it applies to the actions inside {@code body}.
