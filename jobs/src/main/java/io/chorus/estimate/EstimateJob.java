@@ -27,6 +27,10 @@ public final class EstimateJob {
   private EstimateJob() {}
 
   public static long run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
+    return Stages.withDefaultConf(spark, Stages.TWO_LEVEL_AGG_MAP, "false", () -> estimate(spark, cfg, manifest));
+  }
+
+  private static long estimate(SparkSession spark, JobConfig cfg, RunManifest manifest) {
     LOG.info("Starting estimate with {}", cfg);
     Stages.Timer timer = Stages.start("estimate");
     ModelMetadata md = ModelMetadata.read(spark, cfg.model());

@@ -41,13 +41,14 @@ public final class Stages {
 
   /**
    * Spark's two-level hash aggregate: a small code-generated first-level map (2^16 keys) in front of
-   * the general one. Coordination's and influence's aggregates have nearly as many keys as rows
-   * (distinct texts, account-trace links and account pairs; author-amplifier pairs, amplified posts
-   * and PageRank edges), so that map fills at once and every later row probes it and compares keys
-   * in vain before reaching the general map. Those two stages turn it off with
-   * {@link #withDefaultConf} (a --conf of the user's wins): at 10M posts, in alternating runs of each
-   * stage alone, coordination took 0.92x the time and influence 0.88x (docs/performance.md). It stays
-   * on elsewhere: the features stage, grouping by account, was 1.11x slower without it.
+   * the general one. Coordination's, estimate's and influence's aggregates have nearly as many keys
+   * as rows (distinct texts, account-trace links and account pairs; account-slice pairs;
+   * author-amplifier pairs, amplified posts and PageRank edges), so that map fills at once and every
+   * later row probes it and compares keys in vain before reaching the general map. Those stages turn
+   * it off with {@link #withDefaultConf} (a --conf of the user's wins): at 10M posts, in alternating
+   * runs of each stage alone, coordination took 0.93x the time, estimate 0.94x and influence 0.91x
+   * (docs/performance.md). It stays on elsewhere: features, grouping by account, was 1.11x slower
+   * without it, and ingest no faster (the same mean over 3 rounds).
    */
   public static final String TWO_LEVEL_AGG_MAP = "spark.sql.codegen.aggregate.map.twolevel.enabled";
 
@@ -56,17 +57,23 @@ public final class Stages {
    * restores the session afterwards. Physical planning reads the setting when an action runs, so
    * it applies to the actions inside {@code body}.
    */
-  public static void withDefaultConf(SparkSession spark, String key, String value, Runnable body) {
+  public static <T> T withDefaultConf(SparkSession spark, String key, String value, Supplier<T> body) {
     if (spark.conf().contains(key)) {
-      body.run();
-      return;
+      return body.get();
     }
     spark.conf().set(key, value);
     try {
-      body.run();
+      return body.get();
     } finally {
       spark.conf().unset(key);
     }
+  }
+
+  public static void withDefaultConf(SparkSession spark, String key, String value, Runnable body) {
+    withDefaultConf(spark, key, value, () -> {
+      body.run();
+      return null;
+    });
   }
 
   /** Timer for one stage; prints the start line when created. */
