@@ -1,8 +1,10 @@
 package io.chorus.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
 
 import io.chorus.ChorusException;
 import io.chorus.config.JobConfig;
@@ -155,11 +157,37 @@ public final class IngestJob {
     return kept;
   }
 
-  /** Valid rows beyond the first per (platform, post_id): rows minus keys, in one aggregation. */
-  static long duplicates(Dataset<Row> valid) {
-    Row r = valid.groupBy(Posts.PLATFORM, Posts.POST_ID).count()
-        .agg(org.apache.spark.sql.functions.sum("count"), org.apache.spark.sql.functions.count(lit(1))).first();
-    return r.isNullAt(0) ? 0 : r.getLong(0) - r.getLong(1);
+  /**
+   * Most keys a broadcast join may carry: the duplicated post ids, and the posts whose parent is
+   * missing. Up to this many, the whole posts are written where they were read, neither shuffled nor
+   * sorted (at 10M posts about 15,000 ids were duplicated); beyond it they are shuffled by key, so a
+   * driver never holds an unbounded set. A key is two short strings: about 100 MB at this limit.
+   */
+  public static final long BROADCAST_KEYS_MAX = 1_000_000;
+
+  /** The posts ingest writes, and the valid rows dropped as copies of one of them. */
+  record Kept(Dataset<Row> posts, long duplicates) {}
+
+  /**
+   * The valid posts, one per (platform, post_id), with parent_missing set. The duplicated keys are
+   * persisted and counted: their counts give the duplicates dropped. So are the posts whose parent is
+   * missing, to choose how they are joined. Both are added to {@code persisted} for the caller to unpersist.
+   */
+  static Kept keptPosts(SparkSession spark, Dataset<Row> valid, List<Dataset<Row>> persisted) {
+    Dataset<Row> duplicated = Validation.duplicatedKeys(valid).persist(StorageLevel.MEMORY_AND_DISK());
+    persisted.add(duplicated);
+    Row d = Stages.step(spark, "ingest", "find duplicated post ids",
+        () -> duplicated.agg(count(lit(1)), sum(col(Validation.COPIES).minus(1))).first());
+    long keys = d.getLong(0);
+    long duplicates = d.isNullAt(1) ? 0 : d.getLong(1);
+    Dataset<Row> posts = Validation.dedupe(valid, keys <= BROADCAST_KEYS_MAX ? Optional.of(duplicated) : Optional.empty());
+    Dataset<Row> missing = Validation.parentMissing(posts, valid).persist(StorageLevel.MEMORY_AND_DISK());
+    persisted.add(missing);
+    long missingCount = Stages.step(spark, "ingest", "find posts whose parent is missing", missing::count);
+    LOG.info("{} post ids occur more than once ({} extra copies: {}); {} kept posts lack their parent ({})", keys, duplicates,
+        keys <= BROADCAST_KEYS_MAX ? "only their copies are ranked" : "every post is ranked", missingCount,
+        missingCount <= BROADCAST_KEYS_MAX ? "broadcast" : "shuffled by key");
+    return new Kept(Validation.withParentMissing(posts, missing, missingCount <= BROADCAST_KEYS_MAX), duplicates);
   }
 
   public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
@@ -180,11 +208,11 @@ public final class IngestJob {
     // is not cached as well: a second cached copy of every post cost more than the window itself.
     Dataset<Row> checked = Validation.checkPosts(rawPosts, Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> valid = checked.filter(col(Validation.REASON_CODE).isNull());
-    Dataset<Row> kept = Validation.keptPosts(valid);
-    Stages.step(spark, "ingest", "write canonical posts", () -> Tables.write(kept, Posts.TABLE_SCHEMA, cfg.output(), runDate));
+    List<Dataset<Row>> persisted = new ArrayList<>();
+    Kept kept = keptPosts(spark, valid, persisted);
+    Stages.step(spark, "ingest", "write canonical posts", () -> Tables.write(kept.posts(), Posts.TABLE_SCHEMA, cfg.output(), runDate));
 
     Dataset<Row> quarantine = Validation.quarantined(checked, Posts.TABLE);
-    List<Dataset<Row>> persisted = new ArrayList<>();
     Optional<Dataset<Row>> rawAccounts = archive.accounts();
     long accountsKept = 0;
     if (rawAccounts.isPresent()) {
@@ -227,7 +255,7 @@ public final class IngestJob {
         checked.filter(col(Validation.REASON_CODE).isNotNull()).count(),
         // Counted from the valid rows, not from what was written: the check below then catches a
         // writer that lost or repeated rows.
-        duplicates(valid),
+        kept.duplicates(),
         profileOnly));
     checked.unpersist();
     long quarantinedTotal = Tables.countWritten(spark, Quarantine.TABLE_SCHEMA, cfg.output(), runDate);

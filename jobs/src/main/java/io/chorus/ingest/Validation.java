@@ -1,8 +1,10 @@
 package io.chorus.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
@@ -24,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -307,34 +310,67 @@ public final class Validation {
                 .orderBy(col(Posts.CREATED_AT), col(Posts.ACCOUNT_ID), content, col(SOURCE_FILE))));
   }
 
-  /** The posts ingest writes: one row per (platform, post_id) of the valid rows, parent_missing set. */
-  public static Dataset<Row> keptPosts(Dataset<Row> valid) {
-    return flagMissingParents(markDuplicates(valid).filter(col("_dup_rank").equalTo(1)), valid);
+  /** The number of valid rows that share a (platform, post_id) key, in {@link #duplicatedKeys}. */
+  public static final String COPIES = "_copies";
+
+  /** The (platform, post_id) keys that occur more than once among the valid rows, with their number of {@link #COPIES}. */
+  public static Dataset<Row> duplicatedKeys(Dataset<Row> valid) {
+    return valid.groupBy(Posts.PLATFORM, Posts.POST_ID).agg(count(lit(1)).as(COPIES)).filter(col(COPIES).gt(1));
   }
 
   /**
-   * Sets parent_missing: true for a repost, reply or quote whose parent is null or not among the
-   * kept posts; false otherwise. Such posts are kept, not quarantined.
+   * One row per (platform, post_id) of the valid rows: the copy {@link #markDuplicates} ranks first.
    *
-   * @param posts the kept posts, one row per (platform, post_id)
-   * @param valid the rows they were kept from: the same (platform, post_id) keys, possibly repeated
+   * <p>With {@code fewDuplicated} (the {@link #duplicatedKeys}, few enough to broadcast) only the
+   * copies of those keys are ranked. Every other row is the only one of its key and stays where it is:
+   * the whole posts are neither shuffled nor sorted. Without it every row is ranked, which shuffles and
+   * sorts them all by key.
    */
-  private static Dataset<Row> flagMissingParents(Dataset<Row> posts, Dataset<Row> valid) {
-    // Which posts lack their parent is worked out on narrow rows (ids, kind, parent id). The wide rows,
-    // texts and all, then meet that answer on their own key (platform, post_id), by which
-    // markDuplicates has already partitioned and sorted them, instead of being shuffled again by parent.
-    Dataset<Row> keys = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.KIND).as("_kind"),
-        col(Posts.PARENT_POST_ID).as("_parent"));
+  public static Dataset<Row> dedupe(Dataset<Row> valid, Optional<Dataset<Row>> fewDuplicated) {
+    if (fewDuplicated.isEmpty()) {
+      return firstCopies(valid);
+    }
+    Dataset<Row> keys = broadcast(fewDuplicated.get().select(col(Posts.PLATFORM).as("_dk_p"), col(Posts.POST_ID).as("_dk_id")));
+    Column onKey = col(Posts.PLATFORM).equalTo(col("_dk_p")).and(col(Posts.POST_ID).equalTo(col("_dk_id")));
+    Dataset<Row> unique = valid.join(keys, onKey, "left_anti");
+    // Few rows: one partition, so the output gains one file rather than one per shuffle partition.
+    Dataset<Row> ranked = firstCopies(valid.join(keys, onKey, "left_semi")).coalesce(1);
+    return unique.unionByName(ranked);
+  }
+
+  private static Dataset<Row> firstCopies(Dataset<Row> valid) {
+    return markDuplicates(valid).filter(col("_dup_rank").equalTo(1)).drop("_dup_rank");
+  }
+
+  /**
+   * The (platform, post_id) of the posts that are a repost, reply or quote whose parent is null or
+   * not among the valid rows' keys. Worked out on narrow rows (ids, kind, parent id).
+   *
+   * @param posts the kept posts, one row per (platform, post_id) (see {@link #dedupe})
+   * @param valid the rows they were kept from: the same keys, possibly repeated
+   */
+  public static Dataset<Row> parentMissing(Dataset<Row> posts, Dataset<Row> valid) {
+    Dataset<Row> keys = posts.filter(col(Posts.KIND).notEqual(Posts.KIND_ORIGINAL))
+        .select(col(Posts.PLATFORM), col(Posts.POST_ID), col(Posts.PARENT_POST_ID).as("_parent"));
     // Deduplication keeps one row of every key, so the kept ids are the valid rows' ids, and they need
     // no ranking: an anti join only asks whether a parent's key occurs.
     Dataset<Row> ids = valid.select(col(Posts.PLATFORM).as("_ip"), col(Posts.POST_ID).as("_iid"));
-    Dataset<Row> missing = keys.filter(col("_kind").notEqual(Posts.KIND_ORIGINAL))
-        .join(ids, col("_pp").equalTo(col("_ip")).and(col("_parent").equalTo(col("_iid"))), "left_anti")
-        .select(col("_pp"), col("_pid")).distinct()
-        .withColumn("_missing", lit(true));
+    // The posts are unique by key, so the anti join's rows are too: no distinct needed.
+    return keys.join(ids, col(Posts.PLATFORM).equalTo(col("_ip")).and(col("_parent").equalTo(col("_iid"))), "left_anti")
+        .select(Posts.PLATFORM, Posts.POST_ID);
+  }
+
+  /**
+   * Sets parent_missing: true for the posts in {@code missing} (see {@link #parentMissing}), false
+   * otherwise. Such posts are kept, not quarantined. With {@code broadcastMissing} the posts meet the
+   * missing keys where they are; otherwise they are shuffled by key (not sorted) to meet them.
+   */
+  public static Dataset<Row> withParentMissing(Dataset<Row> posts, Dataset<Row> missing, boolean broadcastMissing) {
+    Dataset<Row> flags = missing.select(col(Posts.PLATFORM).as("_mp"), col(Posts.POST_ID).as("_mid"), lit(true).as("_missing"));
+    flags = broadcastMissing ? broadcast(flags) : flags.hint("shuffle_hash");
     return posts.drop(Posts.PARENT_MISSING)
-        .join(missing, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.POST_ID).equalTo(col("_pid"))), "left")
+        .join(flags, col(Posts.PLATFORM).equalTo(col("_mp")).and(col(Posts.POST_ID).equalTo(col("_mid"))), "left")
         .withColumn(Posts.PARENT_MISSING, coalesce(col("_missing"), lit(false)))
-        .drop("_pp", "_pid", "_missing");
+        .drop("_mp", "_mid", "_missing");
   }
 }

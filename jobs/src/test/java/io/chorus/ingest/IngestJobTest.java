@@ -15,6 +15,7 @@ import io.chorus.schema.Quarantine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -115,16 +116,72 @@ class IngestJobTest extends SparkTestBase {
   }
 
   /**
-   * Deduplication ranks the copies of each post twice: the whole rows, and the narrow (kind, parent)
-   * rows whose parents are looked up. The ids they are looked up among need no ranking: they are the
-   * valid rows' keys.
+   * Valid rows with copies (identical ones, and ones that differ in time and parent), reposts whose
+   * parent is present, absent or null, and the post kept of each key with its expected parent flag.
+   */
+  static Dataset<Row> dedupeFixture() {
+    return Fixtures.posts(spark,
+        post("root", "a1", "2024-03-01T09:00:00Z"),
+        post("same", "a1", "2024-03-01T09:30:00Z"),
+        post("same", "a1", "2024-03-01T09:30:00Z"),
+        post("x", "a2", "2024-03-01T10:05:00Z").repostOf("root", "a1"),
+        post("x", "a2", "2024-03-01T10:00:00Z").repostOf("gone", "a9"),
+        post("x", "a2", "2024-03-01T10:09:00Z").repostOf("root", "a1"),
+        post("r", "a3", "2024-03-01T11:00:00Z").repostOf("root", "a1"),
+        post("orphan", "a3", "2024-03-01T11:01:00Z").repostOf("gone", "a9"),
+        post("nullparent", "a3", "2024-03-01T11:02:00Z").repostOf(null, null),
+        post("x", "other", "2024-03-01T12:00:00Z").set(Posts.PLATFORM, "mastodon"))
+        .withColumn(Validation.SOURCE_FILE, org.apache.spark.sql.functions.lit("f"));
+  }
+
+  static final Map<String, String> EXPECTED_KEPT = Map.of(  // platform/post_id -> created_at of the kept copy, parent_missing
+      "twitter/root", "09:00 false", "twitter/same", "09:30 false", "twitter/x", "10:00 true", "twitter/r", "11:00 false",
+      "twitter/orphan", "11:01 true", "twitter/nullparent", "11:02 true", "mastodon/x", "12:00 false");
+
+  static Map<String, String> keptByKey(Dataset<Row> kept) {
+    return kept.collectAsList().stream().collect(Collectors.toMap(
+        r -> r.getAs(Posts.PLATFORM) + "/" + r.getAs(Posts.POST_ID),
+        r -> r.<java.sql.Timestamp>getAs(Posts.CREATED_AT).toInstant().toString().substring(11, 16) + " " + r.getAs(Posts.PARENT_MISSING)));
+  }
+
+  static Dataset<Row> kept(Dataset<Row> valid, boolean fewDuplicated, boolean broadcastMissing) {
+    Dataset<Row> posts = Validation.dedupe(valid, fewDuplicated ? Optional.of(Validation.duplicatedKeys(valid)) : Optional.empty());
+    return Validation.withParentMissing(posts, Validation.parentMissing(posts, valid), broadcastMissing);
+  }
+
+  /** Whether the duplicated keys and missing parents are broadcast or not, the same posts are kept with the same flags. */
+  @Test
+  void everyWayOfDedupingAndFlaggingKeepsTheSamePosts() {
+    Dataset<Row> valid = dedupeFixture();
+    assertThat(Validation.duplicatedKeys(valid).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(1), r -> r.getLong(2)))).isEqualTo(Map.of("same", 2L, "x", 3L));
+    for (boolean fewDuplicated : new boolean[] {true, false}) {
+      for (boolean broadcastMissing : new boolean[] {true, false}) {
+        assertThat(keptByKey(kept(valid, fewDuplicated, broadcastMissing))).as("few %s, broadcast %s", fewDuplicated, broadcastMissing)
+            .isEqualTo(EXPECTED_KEPT);
+      }
+    }
+  }
+
+  static int occurrences(String plan, String regex) {
+    return plan.split(regex, -1).length - 1;
+  }
+
+  /**
+   * When the duplicated keys are few, only their copies are ranked: each window (one for the rows
+   * written, one for the rows whose parents are looked up) is fed by the semi join on those keys, and
+   * the other posts meet the keys and the missing parents in broadcast joins, unshuffled. Otherwise
+   * every post is ranked and the posts are shuffled (not sorted) to meet the missing parents.
    */
   @Test
-  void keptPostsRankDuplicatesOnceForTheRowsAndOnceForTheParentLookup() {
-    Dataset<Row> valid = Fixtures.posts(spark, post("p1", "a1", "2024-03-01T10:00:00Z"),
-        post("p2", "a2", "2024-03-01T10:01:00Z").repostOf("p1", "a1")).withColumn(Validation.SOURCE_FILE, org.apache.spark.sql.functions.lit("f"));
-    String plan = Validation.keptPosts(valid).queryExecution().executedPlan().toString();
-    assertThat(plan.split("\\bWindow \\[", -1)).as(plan).hasSize(3);
+  void onlyTheCopiesOfDuplicatedPostsAreRankedWhenTheyAreFew() {
+    Dataset<Row> valid = dedupeFixture();
+    String few = kept(valid, true, true).queryExecution().executedPlan().toString();
+    assertThat(occurrences(few, "\\bWindow \\[")).as(few).isEqualTo(2).isEqualTo(occurrences(few, "LeftSemi"));
+    assertThat(few).as(few).contains("BroadcastHashJoin").contains("LeftAnti").doesNotContain("SortMergeJoin");
+    String many = kept(valid, false, false).queryExecution().executedPlan().toString();
+    assertThat(occurrences(many, "\\bWindow \\[")).as(many).isEqualTo(2);
+    assertThat(many).as(many).doesNotContain("LeftSemi").contains("ShuffledHashJoin");
   }
 
   @Test
