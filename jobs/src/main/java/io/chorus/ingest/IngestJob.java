@@ -159,10 +159,10 @@ public final class IngestJob {
 
   /**
    * Most keys a broadcast join may carry: the duplicated post ids, and the posts whose parent is
-   * missing. Up to this many, the whole posts are written where they were read, neither shuffled nor
-   * sorted (in the 10M sample archive 4,907 of 10,000,739 records were copies); beyond it they are
-   * shuffled by key, so a driver never holds an unbounded set. A key is two short strings: about
-   * 100 MB at this limit. docs/performance.md has the figures.
+   * missing. Up to this many, the whole posts are shuffled once by key and never sorted (in the 10M
+   * sample archive 4,907 of 10,000,739 records were copies). Beyond it nothing is broadcast, so a
+   * driver never holds an unbounded set, and every post is ranked, which sorts them. A key is two
+   * short strings: about 100 MB at this limit. docs/performance.md has the figures.
    */
   public static final long BROADCAST_KEYS_MAX = 1_000_000;
 
@@ -170,25 +170,27 @@ public final class IngestJob {
   record Kept(Dataset<Row> posts, long duplicates) {}
 
   /**
-   * The valid posts, one per (platform, post_id), with parent_missing set. The duplicated keys are
-   * persisted and counted: their counts give the duplicates dropped. So are the posts whose parent is
-   * missing, to choose how they are joined. Both are added to {@code persisted} for the caller to unpersist.
+   * The valid posts, one per (platform, post_id), with parent_missing set, spread by key. The
+   * duplicated keys are persisted and counted: their counts give the duplicates dropped. So are the
+   * posts whose parent is missing, to choose how they are joined. Both are added to {@code persisted}
+   * for the caller to unpersist. Up to {@code maxDuplicated} duplicated keys and {@code maxMissing}
+   * posts without their parent are broadcast (see {@link #BROADCAST_KEYS_MAX}).
    */
-  static Kept keptPosts(SparkSession spark, Dataset<Row> valid, List<Dataset<Row>> persisted) {
+  static Kept keptPosts(SparkSession spark, Dataset<Row> valid, List<Dataset<Row>> persisted, long maxDuplicated, long maxMissing) {
     Dataset<Row> duplicated = Validation.duplicatedKeys(valid).persist(StorageLevel.MEMORY_AND_DISK());
     persisted.add(duplicated);
     Row d = Stages.step(spark, "ingest", "find duplicated post ids",
         () -> duplicated.agg(count(lit(1)), sum(col(Validation.COPIES).minus(1))).first());
     long keys = d.getLong(0);
     long duplicates = d.isNullAt(1) ? 0 : d.getLong(1);
-    Dataset<Row> posts = Validation.dedupe(valid, keys <= BROADCAST_KEYS_MAX ? Optional.of(duplicated) : Optional.empty());
+    boolean few = keys <= maxDuplicated;
+    Dataset<Row> posts = Validation.dedupe(valid, few ? Optional.of(duplicated) : Optional.empty());
     Dataset<Row> missing = Validation.parentMissing(posts, valid).persist(StorageLevel.MEMORY_AND_DISK());
     persisted.add(missing);
     long missingCount = Stages.step(spark, "ingest", "find posts whose parent is missing", missing::count);
     LOG.info("{} post ids occur more than once ({} extra copies: {}); {} kept posts lack their parent ({})", keys, duplicates,
-        keys <= BROADCAST_KEYS_MAX ? "only their copies are ranked" : "every post is ranked", missingCount,
-        missingCount <= BROADCAST_KEYS_MAX ? "broadcast" : "shuffled by key");
-    return new Kept(Validation.withParentMissing(posts, missing, missingCount <= BROADCAST_KEYS_MAX), duplicates);
+        few ? "only their copies are ranked" : "every post is ranked", missingCount, missingCount <= maxMissing ? "broadcast" : "shuffled by key");
+    return new Kept(Validation.withParentMissing(few ? Validation.spreadByKey(posts) : posts, missing, missingCount <= maxMissing), duplicates);
   }
 
   public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
@@ -210,7 +212,7 @@ public final class IngestJob {
     Dataset<Row> checked = Validation.checkPosts(rawPosts, Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> valid = checked.filter(col(Validation.REASON_CODE).isNull());
     List<Dataset<Row>> persisted = new ArrayList<>();
-    Kept kept = keptPosts(spark, valid, persisted);
+    Kept kept = keptPosts(spark, valid, persisted, BROADCAST_KEYS_MAX, BROADCAST_KEYS_MAX);
     Stages.step(spark, "ingest", "write canonical posts", () -> Tables.write(kept.posts(), Posts.TABLE_SCHEMA, cfg.output(), runDate));
 
     Dataset<Row> quarantine = Validation.quarantined(checked, Posts.TABLE);

@@ -322,9 +322,9 @@ public final class Validation {
    * One row per (platform, post_id) of the valid rows: the copy {@link #markDuplicates} ranks first.
    *
    * <p>With {@code fewDuplicated} (the {@link #duplicatedKeys}, few enough to broadcast) only the
-   * copies of those keys are ranked. Every other row is the only one of its key and stays where it is:
-   * the whole posts are neither shuffled nor sorted. Without it every row is ranked, which shuffles and
-   * sorts them all by key.
+   * copies of those keys are ranked. Every other row is the only one of its key and stays where it is,
+   * neither shuffled nor sorted (see {@link #spreadByKey}). Without it every row is ranked, which
+   * shuffles and sorts them all by key.
    */
   public static Dataset<Row> dedupe(Dataset<Row> valid, Optional<Dataset<Row>> fewDuplicated) {
     if (fewDuplicated.isEmpty()) {
@@ -333,9 +333,17 @@ public final class Validation {
     Dataset<Row> keys = broadcast(fewDuplicated.get().select(col(Posts.PLATFORM).as("_dk_p"), col(Posts.POST_ID).as("_dk_id")));
     Column onKey = col(Posts.PLATFORM).equalTo(col("_dk_p")).and(col(Posts.POST_ID).equalTo(col("_dk_id")));
     Dataset<Row> unique = valid.join(keys, onKey, "left_anti");
-    // Few rows: one partition, so the output gains one file rather than one per shuffle partition.
-    Dataset<Row> ranked = firstCopies(valid.join(keys, onKey, "left_semi")).coalesce(1);
-    return unique.unionByName(ranked);
+    return unique.unionByName(firstCopies(valid.join(keys, onKey, "left_semi")));
+  }
+
+  /**
+   * The posts spread by key over the shuffle partitions, unsorted, so the posts table's files do not
+   * inherit the archive's: one large unsplittable file would otherwise leave every later stage
+   * scanning the posts in one task. (Posts ranked by {@link #dedupe} without few duplicates are spread
+   * so already.)
+   */
+  public static Dataset<Row> spreadByKey(Dataset<Row> posts) {
+    return posts.repartition(col(Posts.PLATFORM), col(Posts.POST_ID));
   }
 
   private static Dataset<Row> firstCopies(Dataset<Row> valid) {
@@ -363,7 +371,7 @@ public final class Validation {
   /**
    * Sets parent_missing: true for the posts in {@code missing} (see {@link #parentMissing}), false
    * otherwise. Such posts are kept, not quarantined. With {@code broadcastMissing} the posts meet the
-   * missing keys where they are; otherwise they are shuffled by key (not sorted) to meet them.
+   * missing keys where they are; otherwise in a shuffled hash join (no sort) on the posts' key.
    */
   public static Dataset<Row> withParentMissing(Dataset<Row> posts, Dataset<Row> missing, boolean broadcastMissing) {
     Dataset<Row> flags = missing.select(col(Posts.PLATFORM).as("_mp"), col(Posts.POST_ID).as("_mid"), lit(true).as("_missing"));

@@ -144,9 +144,10 @@ class IngestJobTest extends SparkTestBase {
         r -> r.<java.sql.Timestamp>getAs(Posts.CREATED_AT).toInstant().toString().substring(11, 16) + " " + r.getAs(Posts.PARENT_MISSING)));
   }
 
+  /** The posts ingest would write from {@code valid}, with the duplicated keys and the missing parents broadcast or not. */
   static Dataset<Row> kept(Dataset<Row> valid, boolean fewDuplicated, boolean broadcastMissing) {
-    Dataset<Row> posts = Validation.dedupe(valid, fewDuplicated ? Optional.of(Validation.duplicatedKeys(valid)) : Optional.empty());
-    return Validation.withParentMissing(posts, Validation.parentMissing(posts, valid), broadcastMissing);
+    return IngestJob.keptPosts(spark, valid, new java.util.ArrayList<>(), fewDuplicated ? Long.MAX_VALUE : 0,
+        broadcastMissing ? Long.MAX_VALUE : 0).posts();
   }
 
   /** Whether the duplicated keys and missing parents are broadcast or not, the same posts are kept with the same flags. */
@@ -157,8 +158,10 @@ class IngestJobTest extends SparkTestBase {
         .collect(Collectors.toMap(r -> r.getString(1), r -> r.getLong(2)))).isEqualTo(Map.of("same", 2L, "x", 3L));
     for (boolean fewDuplicated : new boolean[] {true, false}) {
       for (boolean broadcastMissing : new boolean[] {true, false}) {
-        assertThat(keptByKey(kept(valid, fewDuplicated, broadcastMissing))).as("few %s, broadcast %s", fewDuplicated, broadcastMissing)
-            .isEqualTo(EXPECTED_KEPT);
+        IngestJob.Kept k = IngestJob.keptPosts(spark, valid, new java.util.ArrayList<>(), fewDuplicated ? Long.MAX_VALUE : 0,
+            broadcastMissing ? Long.MAX_VALUE : 0);
+        assertThat(k.duplicates()).isEqualTo(3);
+        assertThat(keptByKey(k.posts())).as("few %s, broadcast %s", fewDuplicated, broadcastMissing).isEqualTo(EXPECTED_KEPT);
       }
     }
   }
@@ -168,20 +171,23 @@ class IngestJobTest extends SparkTestBase {
   }
 
   /**
-   * When the duplicated keys are few, only their copies are ranked: each window (one for the rows
-   * written, one for the rows whose parents are looked up) is fed by the semi join on those keys, and
-   * the other posts meet the keys and the missing parents in broadcast joins, unshuffled. Otherwise
-   * every post is ranked and the posts are shuffled (not sorted) to meet the missing parents.
+   * When the duplicated keys are few, only their copies are ranked: each window is fed by the semi
+   * join on those keys, and the windows hold the only sorts (before and after their shuffle). The
+   * other posts meet the keys and the missing parents in broadcast joins, and are spread by key
+   * unsorted. Otherwise every post is ranked, and meets the missing parents in a shuffled hash join.
+   * The plan's text includes the persisted lookup of missing parents, which ranks the same rows: two
+   * windows either way.
    */
   @Test
   void onlyTheCopiesOfDuplicatedPostsAreRankedWhenTheyAreFew() {
     Dataset<Row> valid = dedupeFixture();
     String few = kept(valid, true, true).queryExecution().executedPlan().toString();
     assertThat(occurrences(few, "\\bWindow \\[")).as(few).isEqualTo(2).isEqualTo(occurrences(few, "LeftSemi"));
-    assertThat(few).as(few).contains("BroadcastHashJoin").contains("LeftAnti").doesNotContain("SortMergeJoin");
+    assertThat(occurrences(few, "\\bSort \\[")).as("only the copies are sorted: " + few).isEqualTo(4);
+    assertThat(few).as(few).contains("LeftAnti").contains("REPARTITION_BY_COL").doesNotContain("SortMergeJoin");
     String many = kept(valid, false, false).queryExecution().executedPlan().toString();
     assertThat(occurrences(many, "\\bWindow \\[")).as(many).isEqualTo(2);
-    assertThat(many).as(many).doesNotContain("LeftSemi").contains("ShuffledHashJoin");
+    assertThat(many).as(many).doesNotContain("LeftSemi").doesNotContain("REPARTITION_BY_COL").contains("ShuffledHashJoin");
   }
 
   @Test
