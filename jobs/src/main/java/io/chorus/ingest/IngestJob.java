@@ -188,9 +188,10 @@ public final class IngestJob {
     Dataset<Row> missing = Validation.parentMissing(posts, valid).persist(StorageLevel.MEMORY_AND_DISK());
     persisted.add(missing);
     long missingCount = Stages.step(spark, "ingest", "find posts whose parent is missing", missing::count);
+    boolean broadcastMissing = missingCount <= maxMissing;
     LOG.info("{} post ids occur more than once ({} extra copies: {}); {} kept posts lack their parent ({})", keys, duplicates,
-        few ? "only their copies are ranked" : "every post is ranked", missingCount, missingCount <= maxMissing ? "broadcast" : "shuffled by key");
-    return new Kept(Validation.withParentMissing(few ? Validation.spreadByKey(posts) : posts, missing, missingCount <= maxMissing), duplicates);
+        few ? "only their copies are ranked" : "every post is ranked", missingCount, broadcastMissing ? "broadcast" : "shuffled by key");
+    return new Kept(Validation.withParentMissing(few ? Validation.spreadByKey(posts) : posts, missing, broadcastMissing), duplicates);
   }
 
   public static Conservation run(SparkSession spark, JobConfig cfg, RunManifest manifest) {
@@ -207,8 +208,9 @@ public final class IngestJob {
     String where = FORMAT_CANONICAL.equals(cfg.format())
         ? String.join(", ", cfg.tablePaths(List.of(), Posts.TABLE)) : String.join(", ", cfg.inputs());
     Validation.requireColumns(rawPosts, Posts.TABLE_SCHEMA, where);
-    // Persisted: the write, the quarantine and the conservation counts all read it. The dedupe window
-    // is not cached as well: a second cached copy of every post cost more than the window itself.
+    // Persisted: the duplicated keys, the parent lookup, the write, the quarantine and the conservation
+    // counts all read it. The deduplicated posts are not cached as well: a second cached copy of every
+    // post cost more than computing them again.
     Dataset<Row> checked = Validation.checkPosts(rawPosts, Instant.now()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> valid = checked.filter(col(Validation.REASON_CODE).isNull());
     List<Dataset<Row>> persisted = new ArrayList<>();

@@ -144,10 +144,12 @@ class IngestJobTest extends SparkTestBase {
         r -> r.<java.sql.Timestamp>getAs(Posts.CREATED_AT).toInstant().toString().substring(11, 16) + " " + r.getAs(Posts.PARENT_MISSING)));
   }
 
-  /** The posts ingest would write from {@code valid}, with the duplicated keys and the missing parents broadcast or not. */
-  static Dataset<Row> kept(Dataset<Row> valid, boolean fewDuplicated, boolean broadcastMissing) {
-    return IngestJob.keptPosts(spark, valid, new java.util.ArrayList<>(), fewDuplicated ? Long.MAX_VALUE : 0,
-        broadcastMissing ? Long.MAX_VALUE : 0).posts();
+  /**
+   * What ingest would write from {@code valid}, with the duplicated keys and the missing parents
+   * broadcast or not; what it persists is added to {@code persisted}.
+   */
+  static IngestJob.Kept kept(Dataset<Row> valid, boolean fewDuplicated, boolean broadcastMissing, List<Dataset<Row>> persisted) {
+    return IngestJob.keptPosts(spark, valid, persisted, fewDuplicated ? Long.MAX_VALUE : 0, broadcastMissing ? Long.MAX_VALUE : 0);
   }
 
   /** Whether the duplicated keys and missing parents are broadcast or not, the same posts are kept with the same flags. */
@@ -158,10 +160,11 @@ class IngestJobTest extends SparkTestBase {
         .collect(Collectors.toMap(r -> r.getString(1), r -> r.getLong(2)))).isEqualTo(Map.of("same", 2L, "x", 3L));
     for (boolean fewDuplicated : new boolean[] {true, false}) {
       for (boolean broadcastMissing : new boolean[] {true, false}) {
-        IngestJob.Kept k = IngestJob.keptPosts(spark, valid, new java.util.ArrayList<>(), fewDuplicated ? Long.MAX_VALUE : 0,
-            broadcastMissing ? Long.MAX_VALUE : 0);
+        List<Dataset<Row>> persisted = new java.util.ArrayList<>();
+        IngestJob.Kept k = kept(valid, fewDuplicated, broadcastMissing, persisted);
         assertThat(k.duplicates()).isEqualTo(3);
         assertThat(keptByKey(k.posts())).as("few %s, broadcast %s", fewDuplicated, broadcastMissing).isEqualTo(EXPECTED_KEPT);
+        persisted.forEach(Dataset::unpersist);
       }
     }
   }
@@ -181,13 +184,15 @@ class IngestJobTest extends SparkTestBase {
   @Test
   void onlyTheCopiesOfDuplicatedPostsAreRankedWhenTheyAreFew() {
     Dataset<Row> valid = dedupeFixture();
-    String few = kept(valid, true, true).queryExecution().executedPlan().toString();
+    List<Dataset<Row>> persisted = new java.util.ArrayList<>();
+    String few = kept(valid, true, true, persisted).posts().queryExecution().executedPlan().toString();
     assertThat(occurrences(few, "\\bWindow \\[")).as(few).isEqualTo(2).isEqualTo(occurrences(few, "LeftSemi"));
     assertThat(occurrences(few, "\\bSort \\[")).as("only the copies are sorted: " + few).isEqualTo(4);
     assertThat(few).as(few).contains("LeftAnti").contains("REPARTITION_BY_COL").doesNotContain("SortMergeJoin");
-    String many = kept(valid, false, false).queryExecution().executedPlan().toString();
+    String many = kept(valid, false, false, persisted).posts().queryExecution().executedPlan().toString();
     assertThat(occurrences(many, "\\bWindow \\[")).as(many).isEqualTo(2);
     assertThat(many).as(many).doesNotContain("LeftSemi").doesNotContain("REPARTITION_BY_COL").contains("ShuffledHashJoin");
+    persisted.forEach(Dataset::unpersist);
   }
 
   @Test
