@@ -38,14 +38,20 @@ public final class InfluenceJob {
     String d = cfg.runDate();
     Dataset<Row> posts = Tables.read(spark, Posts.TABLE_SCHEMA, cfg.tablePaths(List.of(), Posts.TABLE), d);
     Dataset<Row> scores = Tables.read(spark, AccountScores.TABLE_SCHEMA, cfg.tablePaths(List.of(), AccountScores.TABLE), d);
+    // The latest profile of each account and the screen-name index are each read by several of the
+    // tables below (names, followers, mentions, the watchlist): computed once, with only the
+    // columns used here. Both have about one row per account.
     Dataset<Row> latest = Tables.readOptional(spark, Accounts.TABLE_SCHEMA, cfg.tablePaths(cfg.accounts(), Accounts.TABLE), d)
-        .map(FeatureCalc::latestSnapshot).orElse(null);
+        .map(a -> FeatureCalc.latestSnapshot(a)
+            .select(Accounts.PLATFORM, Accounts.ACCOUNT_ID, Accounts.SCREEN_NAME, Accounts.FOLLOWERS_COUNT)
+            .persist(StorageLevel.MEMORY_AND_DISK()))
+        .orElse(null);
     ModelMetadata md = ModelMetadata.read(spark, cfg.model());
     // Coordination clusters, when the coordination stage ran for this date, mark coordinated amplifiers.
     Dataset<Row> coordinated = Tables.readOptional(spark, Coordination.CLUSTERS_TABLE_SCHEMA, cfg.tablePaths(List.of(), Coordination.CLUSTERS_TABLE), d)
         .orElse(null);
     boolean coordinationRun = coordinated != null;
-    Dataset<Row> names = InfluenceMetrics.screenNames(posts, latest);
+    Dataset<Row> names = InfluenceMetrics.screenNames(posts, latest).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> events = InfluenceMetrics.withAmplifierFlags(InfluenceMetrics.events(posts, names), scores, coordinated)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Stages.step(spark, "influence", "account influence and PageRank", () -> Tables.write(
@@ -64,6 +70,10 @@ public final class InfluenceJob {
         InfluenceMetrics.watchlistInfluence(posts, events, InfluenceMetrics.resolveWatchlist(watchlist, names), coordinationRun),
         Influence.WATCHLIST_TABLE_SCHEMA, cfg.output(), d));
     events.unpersist();
+    names.unpersist();
+    if (latest != null) {
+      latest.unpersist();
+    }
     long total = 0;
     for (TableSchema t : List.of(Influence.ACCOUNT_TABLE_SCHEMA, Influence.TOPIC_TABLE_SCHEMA, Influence.WATCHLIST_TABLE_SCHEMA)) {
       long rows = Tables.countWritten(spark, t, cfg.output(), d);

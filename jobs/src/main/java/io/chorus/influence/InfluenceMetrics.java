@@ -62,7 +62,15 @@ public final class InfluenceMetrics {
     Dataset<Row> all = accountsOrNull == null ? fromPosts
         : fromPosts.unionByName(accountsOrNull.filter(col(Accounts.SCREEN_NAME).isNotNull())
             .select(col(Accounts.PLATFORM), lower(col(Accounts.SCREEN_NAME)).as("_sn"), col(Accounts.ACCOUNT_ID)));
-    return all.groupBy(col(Posts.PLATFORM).as("_sn_platform"), col("_sn")).agg(min(Posts.ACCOUNT_ID).as("_sn_account"));
+    // min() of a string has no fixed-width buffer, so Spark aggregates it by sorting its input. The
+    // distinct (name, account) pairs first (a hash aggregate) leave about one row per account to
+    // sort, not one per post. The optimizer drops a distinct directly beneath an aggregate that
+    // ignores duplicates (RemoveRedundantAggregates); the repartition between them, by the keys
+    // the min() needs anyway, keeps it.
+    return all.distinct()
+        .repartition(col(Posts.PLATFORM), col("_sn"))
+        .groupBy(col(Posts.PLATFORM).as("_sn_platform"), col("_sn"))
+        .agg(min(Posts.ACCOUNT_ID).as("_sn_account"));
   }
 
   public static Dataset<Row> events(Dataset<Row> posts, Dataset<Row> screenNames) {
@@ -75,7 +83,8 @@ public final class InfluenceMetrics {
         .filter(col(Posts.KIND).notEqual(Posts.KIND_REPOST))
         .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.PARENT_ACCOUNT_ID), col(Posts.CREATED_AT), col(Posts.HASHTAGS),
             explode(array_distinct(col(Posts.MENTIONS))).as("_m"))
-        .join(screenNames, col("_m").equalTo(col("_sn")).and(col(Posts.PLATFORM).equalTo(col("_sn_platform"))))
+        // A hash join on each task's share of the names (about one per account): the mentions are not sorted.
+        .join(screenNames.hint("shuffle_hash"), col("_m").equalTo(col("_sn")).and(col(Posts.PLATFORM).equalTo(col("_sn_platform"))))
         .filter(col("_sn_account").notEqual(col(Posts.ACCOUNT_ID))
             .and(col(Posts.PARENT_ACCOUNT_ID).isNull().or(col("_sn_account").notEqual(col(Posts.PARENT_ACCOUNT_ID)))))
         .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID).as(AMPLIFIER), col("_sn_account").as(AUTHOR), lit(MENTION).as(TYPE),
@@ -87,7 +96,8 @@ public final class InfluenceMetrics {
   public static Dataset<Row> withAmplifierFlags(Dataset<Row> events, Dataset<Row> scores, Dataset<Row> coordinatedOrNull) {
     Dataset<Row> s = scores.select(col(AccountScores.PLATFORM), col(AccountScores.ACCOUNT_ID).as(AMPLIFIER),
         col(AccountScores.IS_LIKELY_BOT).as(AMP_BOT), col(AccountScores.BOT_PROBABILITY).as(AMP_P));
-    Dataset<Row> e = events.join(s, new String[] {Posts.PLATFORM, AMPLIFIER}, "left");
+    // A hash join: the events are not sorted for it, and each task holds its share of the scores.
+    Dataset<Row> e = events.join(s.hint("shuffle_hash"), new String[] {Posts.PLATFORM, AMPLIFIER}, "left");
     if (coordinatedOrNull == null) {
       return e.withColumn(AMP_COORD, lit(null).cast("boolean")).withColumn(AMP_CLUSTER, lit(null).cast("string"));
     }
@@ -131,12 +141,15 @@ public final class InfluenceMetrics {
             : lit(null).cast("double").as(COORDINATED_AMPLIFICATION_SHARE),
         sum(when(authentic(), 1L).otherwise(0L)).as(AUTHENTIC_AMPLIFICATION))
         .withColumnRenamed(AUTHOR, ACCOUNT_ID);
-    Dataset<Row> own = posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as(POSTS), max(col(Posts.AUTHOR_SCREEN_NAME)).as("_post_sn"));
+    // Posts per (account, screen name) first: a hash aggregate. max() of a string would make the
+    // aggregate over every post a sort; here it sorts about one row per account.
+    Dataset<Row> own = posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID, Posts.AUTHOR_SCREEN_NAME).agg(count(lit(1)).as("_n"))
+        .groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(sum(col("_n")).as(POSTS), max(col(Posts.AUTHOR_SCREEN_NAME)).as("_post_sn"));
     Dataset<Row> followers = latestAccountsOrNull == null
         ? posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(max(Posts.AUTHOR_FOLLOWERS_COUNT).as("_followers"))
         : latestAccountsOrNull.select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID), col(Accounts.FOLLOWERS_COUNT).as("_followers"));
     Dataset<Row> reach = flaggedEvents.select(Posts.PLATFORM, AUTHOR, AMPLIFIER).distinct()
-        .join(followers.withColumnRenamed(Posts.ACCOUNT_ID, AMPLIFIER), new String[] {Posts.PLATFORM, AMPLIFIER}, "left")
+        .join(followers.withColumnRenamed(Posts.ACCOUNT_ID, AMPLIFIER).hint("shuffle_hash"), new String[] {Posts.PLATFORM, AMPLIFIER}, "left")
         .groupBy(Posts.PLATFORM, AUTHOR).agg(sum(coalesce(col("_followers"), lit(0L))).as(POTENTIAL_REACH))
         .withColumnRenamed(AUTHOR, ACCOUNT_ID);
     Dataset<Row> edges = flaggedEvents.select(
@@ -225,15 +238,23 @@ public final class InfluenceMetrics {
   public static Dataset<Row> topicInfluence(
       Dataset<Row> posts, Dataset<Row> flaggedEvents, Dataset<Row> scores, BotShareEstimator.Rates rates, Dataset<Row> coordinatedOrNull) {
     Dataset<Row> s = scores.select(col(AccountScores.PLATFORM), col(AccountScores.ACCOUNT_ID), col(AccountScores.BOT_PROBABILITY).as("_p"));
-    Dataset<Row> tp = posts.join(s, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
-        .select(to_date(col(Posts.CREATED_AT)).as(DAY), explode(array_distinct(col(Posts.HASHTAGS))).as(TOPIC), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col("_p"));
+    // Each account's posts per (day, topic) first, then its score: the scores meet one row per
+    // account, day and topic (in a hash join) instead of every post, and the accounts per topic are
+    // a count of rows, not a distinct count. The post-weighted means are sums of n and n * p.
+    Dataset<Row> tp = posts
+        .select(to_date(col(Posts.CREATED_AT)).as(DAY), explode(array_distinct(col(Posts.HASHTAGS))).as(TOPIC), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID))
+        .groupBy(DAY, TOPIC, Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as("_n"))
+        .join(s.hint("shuffle_hash"), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left");
     if (coordinatedOrNull != null) {
       tp = tp.join(coordinatedOrNull.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), lit(true).as("_coord")).distinct(),
           new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left");
     }
-    Column coordShare = coordinatedOrNull == null ? lit(null).cast("double") : avg(coalesce(col("_coord"), lit(false)).cast("double"));
+    Column n = col("_n");
+    Column coordShare = coordinatedOrNull == null ? lit(null).cast("double")
+        : sum(when(coalesce(col("_coord"), lit(false)), n).otherwise(0L)).cast("double").divide(sum(n));
     Dataset<Row> agg = tp.groupBy(DAY, TOPIC).agg(
-        count(lit(1)).as(POSTS), count_distinct(col(Posts.ACCOUNT_ID)).as(UNIQUE_ACCOUNTS), avg(col("_p")).as("_pcc"), coordShare.as(COORDINATED_SHARE_POSTS));
+        sum(n).as(POSTS), count(lit(1)).as(UNIQUE_ACCOUNTS),
+        sum(n.multiply(col("_p"))).divide(sum(when(col("_p").isNotNull(), n))).as("_pcc"), coordShare.as(COORDINATED_SHARE_POSTS));
     Dataset<Row> ev = flaggedEvents.select(to_date(col(Posts.CREATED_AT)).as(DAY), explode(array_distinct(col(Posts.HASHTAGS))).as(TOPIC), col(AMPLIFIER), col(AUTHOR));
     String[] g = {DAY, TOPIC};
     Dataset<Row> amplified = topList(ev.groupBy(DAY, TOPIC, AUTHOR).agg(count(lit(1)).as("_c")), g, AUTHOR, TOP_TOPIC, TOP_AMPLIFIED);

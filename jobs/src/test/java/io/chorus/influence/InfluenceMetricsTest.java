@@ -115,6 +115,58 @@ class InfluenceMetricsTest extends SparkTestBase {
   }
 
   @Test
+  void topicCountsWeighEachAccountByItsPostsOnTheTopicThatDay() {
+    // Day 1, topic x: A posts it twice (score 0.1), coordinated B once (0.9, also with y), E once
+    // (no score). Day 2, topic x: A once. A repeated tag counts once per post.
+    Dataset<Row> p = Fixtures.posts(spark,
+        post("a1", "A", "2024-03-01T10:00:00Z").hashtags("x"),
+        post("a2", "A", "2024-03-01T11:00:00Z").hashtags("x", "x"),
+        post("b1", "B", "2024-03-01T12:00:00Z").hashtags("x", "y"),
+        post("e1", "E", "2024-03-01T13:00:00Z").hashtags("x"),
+        post("a3", "A", "2024-03-02T09:00:00Z").hashtags("x"),
+        post("n1", "E", "2024-03-02T10:00:00Z"));
+    Dataset<Row> clusters = spark.sql("select * from values ('cl-B', 'B', 'twitter'), ('cl-B', 'Z', 'twitter') as t(cluster_id, account_id, platform)");
+    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.9, 0.1, 0.8, 0.2, 100, 100, 0.1, 0.1);
+    Dataset<Row> ev = InfluenceMetrics.withAmplifierFlags(InfluenceMetrics.events(p, InfluenceMetrics.screenNames(p, null)), scores, clusters);
+    Map<String, Row> got = InfluenceMetrics.topicInfluence(p, ev, scores, rates, clusters).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs(DAY).toString() + "/" + r.getAs(TOPIC), r -> r));
+    assertThat(got).containsOnlyKeys("2024-03-01/x", "2024-03-01/y", "2024-03-02/x");
+    // {day/topic: posts, accounts, mean score over the posts with one, coordinated share of posts}
+    Map<String, double[]> expected = Map.of(
+        "2024-03-01/x", new double[] {4, 3, (0.1 * 2 + 0.9) / 3, 1.0 / 4},
+        "2024-03-01/y", new double[] {1, 1, 0.9, 1.0},
+        "2024-03-02/x", new double[] {1, 1, 0.1, 0.0});
+    expected.forEach((k, e) -> {
+      Row r = got.get(k);
+      assertThat(r.<Long>getAs(POSTS)).as(k).isEqualTo((long) e[0]);
+      assertThat(r.<Long>getAs(UNIQUE_ACCOUNTS)).as(k).isEqualTo((long) e[1]);
+      assertThat(r.<Double>getAs(BOT_SHARE_POSTS)).as(k).isCloseTo(Math.min(1, Math.max(0, (e[2] - 0.2) / (0.8 - 0.2))), within(1e-12));
+      assertThat(r.<Double>getAs(COORDINATED_SHARE_POSTS)).as(k).isCloseTo(e[3], within(1e-12));
+    });
+    assertThat(InfluenceMetrics.topicInfluence(p, ev, scores, rates, null).filter("topic = 'x'").collectAsList())
+        .allSatisfy(r -> assertThat(r.<Double>getAs(COORDINATED_SHARE_POSTS)).isNull());
+  }
+
+  @Test
+  void aScreenNameTakenByTwoAccountsResolvesToTheSmallestIdAfterOneHashAggregateOfThePosts() {
+    Dataset<Row> p = Fixtures.posts(spark,
+        post("q1", "K9", "2024-03-01T10:00:00Z").screenName("Same"),
+        post("q2", "K9", "2024-03-01T11:00:00Z").screenName("same"),
+        post("q3", "K1", "2024-03-01T12:00:00Z").screenName("SAME"),
+        post("q4", "K5", "2024-03-01T13:00:00Z").screenName("other"));
+    Dataset<Row> names = InfluenceMetrics.screenNames(p, null);
+    Map<String, String> got = names.collectAsList().stream().collect(Collectors.toMap(r -> r.getAs("_sn"), r -> r.getAs("_sn_account")));
+    assertThat(got).containsExactlyInAnyOrderEntriesOf(Map.of("same", "K1", "other", "K5"));
+    // The distinct (name, account) pairs are kept beneath the min(): two aggregates, not one, and
+    // only the min() (over distinct pairs) sorts.
+    String plan = names.queryExecution().optimizedPlan().toString();
+    assertThat(plan.split("Aggregate \\[", -1)).as(plan).hasSize(3);
+    String physical = names.queryExecution().executedPlan().toString();
+    assertThat(physical.split("SortAggregate", -1)).as(physical).hasSizeLessThanOrEqualTo(3);
+    assertThat(physical).as(physical).contains("HashAggregate(keys=[platform");
+  }
+
+  @Test
   void watchlistActorResolvedByScreenNameGetsDailyAmplificationSplit() {
     Dataset<Row> wl = spark.createDataFrame(List.of(RowFactory.create(null, "A_NAME", "twitter", "embassy", "FR", "Embassy")), Watchlist.SCHEMA);
     Dataset<Row> resolved = InfluenceMetrics.resolveWatchlist(wl, InfluenceMetrics.screenNames(posts, latest));
