@@ -27,6 +27,7 @@ import io.chorus.schema.AccountScores;
 import io.chorus.schema.Accounts;
 import io.chorus.schema.Posts;
 import io.chorus.schema.Watchlist;
+import io.chorus.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -83,8 +84,7 @@ public final class InfluenceMetrics {
         .filter(col(Posts.KIND).notEqual(Posts.KIND_REPOST))
         .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.PARENT_ACCOUNT_ID), col(Posts.CREATED_AT), col(Posts.HASHTAGS),
             explode(array_distinct(col(Posts.MENTIONS))).as("_m"))
-        // A hash join on each task's share of the names (about one per account): the mentions are not sorted.
-        .join(screenNames.hint("shuffle_hash"), col("_m").equalTo(col("_sn")).and(col(Posts.PLATFORM).equalTo(col("_sn_platform"))))
+        .join(Stages.shuffleHash(screenNames), col("_m").equalTo(col("_sn")).and(col(Posts.PLATFORM).equalTo(col("_sn_platform"))))
         .filter(col("_sn_account").notEqual(col(Posts.ACCOUNT_ID))
             .and(col(Posts.PARENT_ACCOUNT_ID).isNull().or(col("_sn_account").notEqual(col(Posts.PARENT_ACCOUNT_ID)))))
         .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID).as(AMPLIFIER), col("_sn_account").as(AUTHOR), lit(MENTION).as(TYPE),
@@ -96,8 +96,7 @@ public final class InfluenceMetrics {
   public static Dataset<Row> withAmplifierFlags(Dataset<Row> events, Dataset<Row> scores, Dataset<Row> coordinatedOrNull) {
     Dataset<Row> s = scores.select(col(AccountScores.PLATFORM), col(AccountScores.ACCOUNT_ID).as(AMPLIFIER),
         col(AccountScores.IS_LIKELY_BOT).as(AMP_BOT), col(AccountScores.BOT_PROBABILITY).as(AMP_P));
-    // A hash join: the events are not sorted for it, and each task holds its share of the scores.
-    Dataset<Row> e = events.join(s.hint("shuffle_hash"), new String[] {Posts.PLATFORM, AMPLIFIER}, "left");
+    Dataset<Row> e = events.join(Stages.shuffleHash(s), new String[] {Posts.PLATFORM, AMPLIFIER}, "left");
     if (coordinatedOrNull == null) {
       return e.withColumn(AMP_COORD, lit(null).cast("boolean")).withColumn(AMP_CLUSTER, lit(null).cast("string"));
     }
@@ -149,7 +148,7 @@ public final class InfluenceMetrics {
         ? posts.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(max(Posts.AUTHOR_FOLLOWERS_COUNT).as("_followers"))
         : latestAccountsOrNull.select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID), col(Accounts.FOLLOWERS_COUNT).as("_followers"));
     Dataset<Row> reach = flaggedEvents.select(Posts.PLATFORM, AUTHOR, AMPLIFIER).distinct()
-        .join(followers.withColumnRenamed(Posts.ACCOUNT_ID, AMPLIFIER).hint("shuffle_hash"), new String[] {Posts.PLATFORM, AMPLIFIER}, "left")
+        .join(Stages.shuffleHash(followers.withColumnRenamed(Posts.ACCOUNT_ID, AMPLIFIER)), new String[] {Posts.PLATFORM, AMPLIFIER}, "left")
         .groupBy(Posts.PLATFORM, AUTHOR).agg(sum(coalesce(col("_followers"), lit(0L))).as(POTENTIAL_REACH))
         .withColumnRenamed(AUTHOR, ACCOUNT_ID);
     Dataset<Row> edges = flaggedEvents.select(
@@ -239,12 +238,12 @@ public final class InfluenceMetrics {
       Dataset<Row> posts, Dataset<Row> flaggedEvents, Dataset<Row> scores, BotShareEstimator.Rates rates, Dataset<Row> coordinatedOrNull) {
     Dataset<Row> s = scores.select(col(AccountScores.PLATFORM), col(AccountScores.ACCOUNT_ID), col(AccountScores.BOT_PROBABILITY).as("_p"));
     // Each account's posts per (day, topic) first, then its score: the scores meet one row per
-    // account, day and topic (in a hash join) instead of every post, and the accounts per topic are
+    // account, day and topic (in a shuffled hash join) instead of every post, and the accounts per topic are
     // a count of rows, not a distinct count. The post-weighted means are sums of n and n * p.
     Dataset<Row> tp = posts
         .select(to_date(col(Posts.CREATED_AT)).as(DAY), explode(array_distinct(col(Posts.HASHTAGS))).as(TOPIC), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID))
         .groupBy(DAY, TOPIC, Posts.PLATFORM, Posts.ACCOUNT_ID).agg(count(lit(1)).as("_n"))
-        .join(s.hint("shuffle_hash"), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left");
+        .join(Stages.shuffleHash(s), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left");
     if (coordinatedOrNull != null) {
       tp = tp.join(coordinatedOrNull.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), lit(true).as("_coord")).distinct(),
           new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left");

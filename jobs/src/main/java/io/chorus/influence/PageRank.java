@@ -3,6 +3,7 @@ package io.chorus.influence;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.sum;
 
+import io.chorus.spark.Stages;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -58,9 +59,8 @@ public final class PageRank {
     SparkSession spark = edges.sparkSession();
     Dataset<Row> e = edges.groupBy(SRC, DST).agg(sum(col(WEIGHT).cast("double")).as(WEIGHT));
     Dataset<Row> out = e.groupBy(SRC).agg(sum(WEIGHT).as("_out"));
-    // The joins below are hash joins built on a per-node table (out-weights, ids): each task holds
-    // its share of the nodes, and the edges are not sorted for them.
-    Dataset<Row> shares = e.join(out.hint("shuffle_hash"), SRC).select(col(SRC), col(DST), col(WEIGHT).divide(col("_out")).as("_share"));
+    // The joins below build on a per-node table (out-weights, ids): the edges are not sorted for them.
+    Dataset<Row> shares = e.join(Stages.shuffleHash(out), SRC).select(col(SRC), col(DST), col(WEIGHT).divide(col("_out")).as("_share"));
     int parts = Math.max(spark.sparkContext().defaultParallelism(), Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions")));
     HashPartitioner partitioner = new HashPartitioner(parts);
     StructType idSchema = new StructType().add(NODE, DataTypes.StringType).add("_id", DataTypes.LongType);
@@ -79,8 +79,8 @@ public final class PageRank {
     }
     // A part's key is its index, and HashPartitioner sends an Integer key k < P to partition k.
     JavaPairRDD<Integer, Links> links = shares
-        .join(ids.withColumnRenamed(NODE, SRC).withColumnRenamed("_id", "_s").hint("shuffle_hash"), SRC)
-        .join(ids.withColumnRenamed(NODE, DST).withColumnRenamed("_id", "_d").hint("shuffle_hash"), DST)
+        .join(Stages.shuffleHash(ids.withColumnRenamed(NODE, SRC).withColumnRenamed("_id", "_s")), SRC)
+        .join(Stages.shuffleHash(ids.withColumnRenamed(NODE, DST).withColumnRenamed("_id", "_d")), DST)
         .select(col("_s"), col("_d"), col("_share")).javaRDD()
         .mapToPair(r -> new Tuple2<>((int) (r.getLong(0) % parts), r))
         .groupByKey(partitioner)
@@ -133,7 +133,7 @@ public final class PageRank {
     JavaRDD<Row> ranked = x.flatMap(t -> java.util.stream.IntStream.range(0, t._2().length)
         .mapToObj(k -> RowFactory.create((long) k * parts + t._1(), t._2()[k] / total)).iterator());
     StructType rankSchema = new StructType().add("_id", DataTypes.LongType).add(RANK, DataTypes.DoubleType);
-    Dataset<Row> result = spark.createDataFrame(ranked, rankSchema).join(ids.hint("shuffle_hash"), "_id").select(NODE, RANK).localCheckpoint();
+    Dataset<Row> result = spark.createDataFrame(ranked, rankSchema).join(Stages.shuffleHash(ids), "_id").select(NODE, RANK).localCheckpoint();
     links.unpersist();
     checked.unpersist();
     ids.unpersist();

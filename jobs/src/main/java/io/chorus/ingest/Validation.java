@@ -21,6 +21,7 @@ import io.chorus.schema.Labels;
 import io.chorus.schema.Posts;
 import io.chorus.schema.Quarantine;
 import io.chorus.schema.TableSchema;
+import io.chorus.spark.Stages;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -375,7 +376,7 @@ public final class Validation {
    */
   public static Dataset<Row> withParentMissing(Dataset<Row> posts, Dataset<Row> missing, boolean broadcastMissing) {
     Dataset<Row> flags = missing.select(col(Posts.PLATFORM).as("_mp"), col(Posts.POST_ID).as("_mid"), lit(true).as("_missing"));
-    flags = broadcastMissing ? broadcast(flags) : flags.hint("shuffle_hash");
+    flags = broadcastMissing ? broadcast(flags) : Stages.shuffleHash(flags);
     return posts.drop(Posts.PARENT_MISSING)
         .join(flags, col(Posts.PLATFORM).equalTo(col("_mp")).and(col(Posts.POST_ID).equalTo(col("_mid"))), "left")
         .withColumn(Posts.PARENT_MISSING, coalesce(col("_missing"), lit(false)))

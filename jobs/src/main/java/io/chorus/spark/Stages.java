@@ -2,6 +2,7 @@ package io.chorus.spark;
 
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,17 @@ public final class Stages {
       body.run();
       return null;
     });
+  }
+
+  /**
+   * {@code small} marked as the build side of a shuffled hash join, as {@code functions.broadcast}
+   * marks a broadcast: both sides are shuffled by the join key, the other side is not sorted, and each
+   * task holds its share of {@code small} in a hash table (rows / spark.sql.shuffle.partitions), which
+   * cannot spill. For tables with about one row per account or node, such as scores, screen names and
+   * PageRank ids; the README says to raise the shuffle partitions for tens of millions of accounts.
+   */
+  public static <T> Dataset<T> shuffleHash(Dataset<T> small) {
+    return small.hint("shuffle_hash");
   }
 
   /** Timer for one stage; prints the start line when created. */

@@ -31,6 +31,8 @@ class InfluenceMetricsTest extends SparkTestBase {
   static Dataset<Row> latest;
   static Dataset<Row> events;
   static Map<String, Row> accountRows;
+  /** Classifier rates for the topic tables: bot_share_posts = (mean score - 0.2) / (0.8 - 0.2), clipped. */
+  static final BotShareEstimator.Rates RATES = new BotShareEstimator.Rates(0.9, 0.1, 0.8, 0.2, 100, 100, 0.1, 0.1);
 
   @BeforeAll
   static void build() {
@@ -100,8 +102,7 @@ class InfluenceMetricsTest extends SparkTestBase {
 
   @Test
   void topicInfluenceListsTopAmplifiedAndAmplifiers() {
-    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.9, 0.1, 0.8, 0.2, 100, 100, 0.1, 0.1);
-    Row t = InfluenceMetrics.topicInfluence(posts, events, scores, rates, null).filter("topic = 't'").first();
+    Row t = InfluenceMetrics.topicInfluence(posts, events, scores, RATES, null).filter("topic = 't'").first();
     assertThat(t.<Long>getAs(POSTS)).isEqualTo(3L);
     assertThat(t.<Long>getAs(UNIQUE_ACCOUNTS)).isEqualTo(3L);
     double pcc = (0.1 + 0.9 + 0.2) / 3;
@@ -126,9 +127,8 @@ class InfluenceMetricsTest extends SparkTestBase {
         post("a3", "A", "2024-03-02T09:00:00Z").hashtags("x"),
         post("n1", "E", "2024-03-02T10:00:00Z"));
     Dataset<Row> clusters = spark.sql("select * from values ('cl-B', 'B', 'twitter'), ('cl-B', 'Z', 'twitter') as t(cluster_id, account_id, platform)");
-    BotShareEstimator.Rates rates = new BotShareEstimator.Rates(0.9, 0.1, 0.8, 0.2, 100, 100, 0.1, 0.1);
     Dataset<Row> ev = InfluenceMetrics.withAmplifierFlags(InfluenceMetrics.events(p, InfluenceMetrics.screenNames(p, null)), scores, clusters);
-    Map<String, Row> got = InfluenceMetrics.topicInfluence(p, ev, scores, rates, clusters).collectAsList().stream()
+    Map<String, Row> got = InfluenceMetrics.topicInfluence(p, ev, scores, RATES, clusters).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getAs(DAY).toString() + "/" + r.getAs(TOPIC), r -> r));
     assertThat(got).containsOnlyKeys("2024-03-01/x", "2024-03-01/y", "2024-03-02/x");
     // {day/topic: posts, accounts, mean score over the posts with one, coordinated share of posts}
@@ -143,7 +143,7 @@ class InfluenceMetricsTest extends SparkTestBase {
       assertThat(r.<Double>getAs(BOT_SHARE_POSTS)).as(k).isCloseTo(Math.min(1, Math.max(0, (e[2] - 0.2) / (0.8 - 0.2))), within(1e-12));
       assertThat(r.<Double>getAs(COORDINATED_SHARE_POSTS)).as(k).isCloseTo(e[3], within(1e-12));
     });
-    assertThat(InfluenceMetrics.topicInfluence(p, ev, scores, rates, null).filter("topic = 'x'").collectAsList())
+    assertThat(InfluenceMetrics.topicInfluence(p, ev, scores, RATES, null).filter("topic = 'x'").collectAsList())
         .allSatisfy(r -> assertThat(r.<Double>getAs(COORDINATED_SHARE_POSTS)).isNull());
   }
 
