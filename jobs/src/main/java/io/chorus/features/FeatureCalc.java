@@ -5,9 +5,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.date_trunc;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.hour;
 import static org.apache.spark.sql.functions.lag;
@@ -25,6 +23,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.struct;
@@ -33,10 +32,12 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
+import static org.apache.spark.sql.functions.array;
 
 import io.chorus.schema.AccountFeatures;
 import io.chorus.schema.Accounts;
 import io.chorus.schema.Posts;
+import io.chorus.spark.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -51,7 +52,6 @@ public final class FeatureCalc {
   static final String GAP = "_gap";
   static final String HOUR = "_hour";
   static final String MINUTE = "_minute";
-  static final String IN_MINUTE = "_in_minute";
   static final String PARENT_TS = "_parent_ts";
   static final String SECONDS_PER_DAY = "86400";
   /** Inter-post gaps are binned by floor(log2(seconds)); the last bin holds gaps of 2^19 s (6 days) and more. */
@@ -65,12 +65,6 @@ public final class FeatureCalc {
    * allows ([a-z0-9_]) plus one boundary marker, squared.
    */
   public static final double BIGRAM_VOCABULARY = 38.0 * 38.0;
-
-  /**
-   * Spark's switch for the object-hash aggregate. Off, the behaviour aggregate (collect_set) is
-   * planned as a sort-based aggregate, which needs no sort after the per-account window.
-   */
-  public static final String OBJECT_HASH_AGGREGATE = "spark.sql.execution.useObjectHashAggregateExec";
 
   private FeatureCalc() {}
 
@@ -107,17 +101,16 @@ public final class FeatureCalc {
    * "xk7q2v9w" score low. Null when the snapshot has no screen name.
    */
   public static Dataset<Row> screenNameLikelihood(Dataset<Row> latest) {
-    // The framed name is its own column so that the lambda, which Spark evaluates per bigram
-    // without code generation, only takes a substring instead of lowercasing the name again.
+    // Positions first, then one code-generated substring per row: a lambda over the positions would
+    // be evaluated row by row without code generation.
     Dataset<Row> grams =
         latest
             .filter(col(Accounts.SCREEN_NAME).isNotNull().and(length(col(Accounts.SCREEN_NAME)).gt(0)))
             .select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID),
                 concat(lit("^"), lower(col(Accounts.SCREEN_NAME)), lit("$")).as("_framed"))
-            .select(
-                col(Accounts.PLATFORM),
-                col(Accounts.ACCOUNT_ID),
-                explode(expr("transform(sequence(1, length(_framed) - 1), i -> substring(_framed, i, 2))")).as("_bg"));
+            .select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID), col("_framed"),
+                explode(sequence(lit(1), length(col("_framed")).minus(1))).as("_i"))
+            .select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID), col("_framed").substr(col("_i"), lit(2)).as("_bg"));
     Dataset<Row> counts = grams.groupBy("_bg").agg(count(lit(1)).cast("double").as("_n"));
     Dataset<Row> total = counts.agg(sum(col("_n")).plus(lit(BIGRAM_VOCABULARY)).as("_total"));
     Dataset<Row> logp =
@@ -128,9 +121,8 @@ public final class FeatureCalc {
         .agg(exp(avg(col("_logp"))).as(SCREEN_NAME_LIKELIHOOD));
   }
 
-  /** BotometerLite-style profile features from the latest snapshot. */
-  public static Dataset<Row> profileFeatures(Dataset<Row> accounts) {
-    Dataset<Row> latest = latestSnapshot(accounts);
+  /** BotometerLite-style profile features from the latest snapshot (one row per account, see {@link #latestSnapshot}). */
+  public static Dataset<Row> profileFeatures(Dataset<Row> latest) {
     return latest
         .join(screenNameLikelihood(latest), new String[] {Accounts.PLATFORM, Accounts.ACCOUNT_ID}, "left")
         .select(
@@ -213,72 +205,75 @@ public final class FeatureCalc {
   static final String N_URLS = "_n_urls";
   static final String N_HASHTAGS = "_n_hashtags";
   static final String N_MENTIONS = "_n_mentions";
+  static final String SOURCE_HASH = "_source_hash";
+  static final String KIND = "_kind";
+  static final String VALUE = "_value";
+  static final String VALUE_POSTS = "_value_posts";
+  /** Kinds of value counted per account by {@link #distinctCounts}. */
+  static final int SOURCE = 0, TEXT = 1, NEAR_TEXT = 2, CLOCK_MINUTE = 3;
 
   /**
-   * The columns the behaviour features read, reduced before any shuffle: texts become two 64-bit
-   * hashes (exact and normalised; null for reposts, whose text is the original's) and the entity
-   * lists their sizes. The per-account window then moves ids, times and a few numbers per post
-   * instead of the whole post.
+   * The per-account key of the behaviour features: two 64-bit hashes of (platform, account id), in
+   * columns KEY_1 and KEY_2. Shuffling, sorting, grouping and joining by two longs instead of two
+   * strings is what makes the per-account steps cheap: Spark sorts by an 8-byte prefix of the first
+   * key and compares whole rows only on ties, and hashes and compares fixed-width keys without
+   * reading strings. Two accounts share both hashes with probability about n^2 / 2^129 for n
+   * accounts (1e-21 for a billion), which this class treats as never; the account's platform and id
+   * come from the posts themselves, grouped by key and names together.
    */
-  static Dataset<Row> narrow(Dataset<Row> posts) {
-    Column own = col(Posts.KIND).notEqual(Posts.KIND_REPOST);
-    return posts.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.POST_ID), col(Posts.CREATED_AT), col(Posts.KIND), col(Posts.SOURCE),
-        coalesce(size(col(Posts.URLS)), lit(0)).as(N_URLS), coalesce(size(col(Posts.HASHTAGS)), lit(0)).as(N_HASHTAGS),
-        coalesce(size(col(Posts.MENTIONS)), lit(0)).as(N_MENTIONS),
-        when(own, xxhash64(coalesce(col(Posts.TEXT), lit("")))).as(TEXT_HASH),
-        when(own, xxhash64(normalisedText(col(Posts.TEXT)))).as(NEAR_HASH));
+  public static final String KEY_1 = "_account_key_1";
+  public static final String KEY_2 = "_account_key_2";
+  static final String[] KEY = {KEY_1, KEY_2};
+
+  static Column[] accountKey() {
+    return new Column[] {
+      xxhash64(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID)).as(KEY_1),
+      xxhash64(lit("chorus-account"), col(Posts.ACCOUNT_ID), col(Posts.PLATFORM)).as(KEY_2)
+    };
+  }
+
+  /** {@code cols} after the account key, shuffled by that key (one exchange per branch, no partial aggregate). */
+  static Dataset<Row> byAccount(Dataset<Row> posts, Column... cols) {
+    Column[] all = new Column[cols.length + 2];
+    Column[] key = accountKey();
+    all[0] = key[0];
+    all[1] = key[1];
+    System.arraycopy(cols, 0, all, 2, cols.length);
+    return posts.select(all).repartition(col(KEY_1), col(KEY_2));
   }
 
   /**
-   * Adds the gap to the previous post of the same account and the number of the account's posts in
-   * the same clock minute. Both are windows over the account's posts: the gap's window is ordered by
-   * (minute, time, id), the same order as (time, id), so the per-minute count's window (partitioned by
-   * account and minute) reads the rows in the order the first one left them and Spark sorts once.
+   * Inter-post gap statistics per account: the gap from each post to the account's previous one
+   * (a window over the account's posts in time order), their mean, standard deviation, count and
+   * histogram of floor(log2(seconds)) bins. Only the key and the time go through the sort and the
+   * window, which copy every row they pass: equal times give the same gaps in either order.
    */
-  static Dataset<Row> enrich(Dataset<Row> posts) {
+  static Dataset<Row> gapStats(Dataset<Row> posts) {
     Column ts = unix_seconds(col(Posts.CREATED_AT));
-    return narrow(posts)
-        .withColumn(MINUTE, date_trunc("minute", col(Posts.CREATED_AT)))
-        .withColumn(GAP, ts.minus(lag(ts, 1).over(
-            Window.partitionBy(Posts.PLATFORM, Posts.ACCOUNT_ID).orderBy(MINUTE, Posts.CREATED_AT, Posts.POST_ID))))
-        .withColumn(IN_MINUTE, count(lit(1)).over(Window.partitionBy(Posts.PLATFORM, Posts.ACCOUNT_ID, MINUTE)))
-        .withColumn(HOUR, hour(col(Posts.CREATED_AT)));
+    Dataset<Row> gaps = byAccount(posts, col(Posts.CREATED_AT))
+        .withColumn(GAP, ts.minus(lag(ts, 1).over(Window.partitionBy(KEY_1, KEY_2).orderBy(Posts.CREATED_AT))));
+    Column gapBin = when(col(GAP).isNotNull(), least(lit((double) GAP_BINS - 1), floor(log(2.0, greatest(col(GAP), lit(1))))));
+    List<Column> aggs = new ArrayList<>();
+    for (int b = 0; b < GAP_BINS; b++) {
+      aggs.add(sum(when(gapBin.equalTo(b), 1.0).otherwise(0.0)).as("_g" + b));
+    }
+    aggs.add(avg(col(GAP)).as("_gap_mean"));
+    aggs.add(stddev_pop(col(GAP)).as("_gap_sd"));
+    aggs.add(count(col(GAP)).as("_gaps"));
+    return gaps.groupBy(KEY_1, KEY_2).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
   }
 
-  /**
-   * Per account, its reposts whose parent is in the archive ("_timed_reposts") and how many of them
-   * came within FAST_REPOST_SECONDS of the parent ("_fast_reposts"). Only reposts look up a parent,
-   * and both sides of the join carry ids and times only. Accounts without such reposts are absent.
-   */
-  static Dataset<Row> repostDelays(Dataset<Row> posts) {
-    Dataset<Row> reposts = posts.filter(col(Posts.KIND).equalTo(Posts.KIND_REPOST).and(col(Posts.PARENT_POST_ID).isNotNull()))
-        .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.CREATED_AT), col(Posts.PARENT_POST_ID));
-    Dataset<Row> parents = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.CREATED_AT).as(PARENT_TS));
-    Column delay = unix_seconds(col(Posts.CREATED_AT)).minus(unix_seconds(col(PARENT_TS)));
-    return reposts
-        .join(parents, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))))
-        .groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID)
-        .agg(count(lit(1)).cast("double").as("_timed_reposts"), sum(when(delay.leq(FAST_REPOST_SECONDS), 1.0).otherwise(0.0)).as("_fast_reposts"));
-  }
-
-  /** Behaviour features; one aggregation over the enriched posts, joined with the repost delays. */
-  public static Dataset<Row> behaviourFeatures(Dataset<Row> posts) {
-    Dataset<Row> e = enrich(posts);
-    Column n = count(lit(1)).cast("double");
+  /** Per-account counts, shares and means that need neither order nor distinct values: one hash aggregate. */
+  static Dataset<Row> postCounts(Dataset<Row> posts) {
     Column isRepost = col(Posts.KIND).equalTo(Posts.KIND_REPOST);
-    List<Column> hourCounts = new ArrayList<>();
+    Dataset<Row> p = byAccount(posts, col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.CREATED_AT), col(Posts.KIND),
+        coalesce(size(col(Posts.URLS)), lit(0)).as(N_URLS), coalesce(size(col(Posts.HASHTAGS)), lit(0)).as(N_HASHTAGS),
+        coalesce(size(col(Posts.MENTIONS)), lit(0)).as(N_MENTIONS), hour(col(Posts.CREATED_AT)).as(HOUR));
     List<Column> aggs = new ArrayList<>();
     for (int h = 0; h < 24; h++) {
       aggs.add(sum(when(col(HOUR).equalTo(h), 1.0).otherwise(0.0)).as("_h" + h));
-      hourCounts.add(col("_h" + h));
     }
-    List<Column> gapBins = new ArrayList<>();
-    Column gapBin = when(col(GAP).isNotNull(), least(lit((double) GAP_BINS - 1), floor(log(2.0, greatest(col(GAP), lit(1))))));
-    for (int b = 0; b < GAP_BINS; b++) {
-      aggs.add(sum(when(gapBin.equalTo(b), 1.0).otherwise(0.0)).as("_g" + b));
-      gapBins.add(col("_g" + b));
-    }
-    aggs.add(n.as(POSTS));
+    aggs.add(count(lit(1)).cast("double").as(POSTS));
     aggs.add(min(col(Posts.CREATED_AT)).as("_first"));
     aggs.add(max(col(Posts.CREATED_AT)).as("_last"));
     aggs.add(share(isRepost).as(REPOST_SHARE));
@@ -287,21 +282,84 @@ public final class FeatureCalc {
     aggs.add(avg(col(N_URLS).cast("double")).as(URLS_PER_POST));
     aggs.add(avg(col(N_HASHTAGS).cast("double")).as(HASHTAGS_PER_POST));
     aggs.add(avg(col(N_MENTIONS).cast("double")).as(MENTIONS_PER_POST));
-    // A set per account rather than count(DISTINCT): Spark plans a distinct aggregate as extra
-    // aggregation rounds over (account, source) next to the other aggregates.
-    aggs.add(size(collect_set(col(Posts.SOURCE))).cast("double").as(DISTINCT_SOURCES));
-    aggs.add(avg(col(GAP)).as("_gap_mean"));
-    aggs.add(stddev_pop(col(GAP)).as("_gap_sd"));
-    aggs.add(count(col(GAP)).as("_gaps"));
     aggs.add(sum(when(org.apache.spark.sql.functions.not(isRepost), 1.0).otherwise(0.0)).as("_own"));
-    aggs.add(size(collect_set(col(TEXT_HASH))).as("_own_distinct"));
-    aggs.add(size(collect_set(col(NEAR_HASH))).as("_own_near_distinct"));
-    aggs.add(max(col(IN_MINUTE)).cast("double").as(MAX_POSTS_PER_MINUTE));
-    Dataset<Row> agg =
-        e.groupBy(Posts.PLATFORM, Posts.ACCOUNT_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
+    return p.groupBy(KEY_1, KEY_2, Posts.PLATFORM, Posts.ACCOUNT_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
+  }
+
+  /**
+   * Per account, the number of distinct sources, own texts and own normalised texts, and the
+   * largest number of posts in one clock minute (UTC epoch minute). Each post yields one row per
+   * kind of value (sources and texts as 64-bit hashes, null for reposts' texts, whose text is the
+   * original's); one hash aggregate counts the posts per (account, kind, value) and a second one
+   * counts the values and takes the largest per-minute count. Hash aggregates keep the per-account
+   * aggregates code-generated, which a distinct count or a set per account would not.
+   */
+  static Dataset<Row> distinctCounts(Dataset<Row> posts) {
+    Column own = col(Posts.KIND).notEqual(Posts.KIND_REPOST);
+    Dataset<Row> p = byAccount(posts,
+        when(col(Posts.SOURCE).isNotNull(), xxhash64(col(Posts.SOURCE))).as(SOURCE_HASH),
+        when(own, xxhash64(coalesce(col(Posts.TEXT), lit("")))).as(TEXT_HASH),
+        when(own, xxhash64(normalisedText(col(Posts.TEXT)))).as(NEAR_HASH),
+        floor(unix_seconds(col(Posts.CREATED_AT)).divide(60)).as(MINUTE));
+    Column values = array(
+        struct(lit(SOURCE).as(KIND), col(SOURCE_HASH).as(VALUE)),
+        struct(lit(TEXT).as(KIND), col(TEXT_HASH).as(VALUE)),
+        struct(lit(NEAR_TEXT).as(KIND), col(NEAR_HASH).as(VALUE)),
+        struct(lit(CLOCK_MINUTE).as(KIND), col(MINUTE).as(VALUE)));
+    return p.select(col(KEY_1), col(KEY_2), explode(values).as("_v"))
+        .select(col(KEY_1), col(KEY_2), col("_v." + KIND).as(KIND), col("_v." + VALUE).as(VALUE))
+        .filter(col(VALUE).isNotNull())
+        .groupBy(KEY_1, KEY_2, KIND, VALUE).agg(count(lit(1)).as(VALUE_POSTS))
+        .groupBy(KEY_1, KEY_2).agg(
+            count(when(col(KIND).equalTo(SOURCE), 1)).cast("double").as(DISTINCT_SOURCES),
+            count(when(col(KIND).equalTo(TEXT), 1)).as("_own_distinct"),
+            count(when(col(KIND).equalTo(NEAR_TEXT), 1)).as("_own_near_distinct"),
+            max(when(col(KIND).equalTo(CLOCK_MINUTE), col(VALUE_POSTS))).cast("double").as(MAX_POSTS_PER_MINUTE));
+  }
+
+  /**
+   * Per account, its reposts whose parent is in the archive ("_timed_reposts") and how many of them
+   * came within FAST_REPOST_SECONDS of the parent ("_fast_reposts"). Only reposts look up a parent,
+   * and both sides of the join carry ids and times only. Accounts without such reposts are absent.
+   */
+  static Dataset<Row> repostDelays(Dataset<Row> posts) {
+    Column[] key = accountKey();
+    Dataset<Row> reposts = posts.filter(col(Posts.KIND).equalTo(Posts.KIND_REPOST).and(col(Posts.PARENT_POST_ID).isNotNull()))
+        .select(key[0], key[1], col(Posts.PLATFORM), col(Posts.CREATED_AT), col(Posts.PARENT_POST_ID));
+    Dataset<Row> parents = posts.select(col(Posts.PLATFORM).as("_pp"), col(Posts.POST_ID).as("_pid"), col(Posts.CREATED_AT).as(PARENT_TS));
+    Column delay = unix_seconds(col(Posts.CREATED_AT)).minus(unix_seconds(col(PARENT_TS)));
+    // Hashed by parent id instead of sorted: each task holds its share of the reposts (reposts /
+    // spark.sql.shuffle.partitions rows of keys, ids and times) and streams the posts past it.
+    return Stages.shuffleHash(reposts)
+        .join(parents, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))))
+        .groupBy(KEY_1, KEY_2)
+        .agg(count(lit(1)).cast("double").as("_timed_reposts"), sum(when(delay.leq(FAST_REPOST_SECONDS), 1.0).otherwise(0.0)).as("_fast_reposts"));
+  }
+
+  /**
+   * Behaviour features with the account key (KEY_1, KEY_2): four per-account tables, each from its
+   * own narrow shuffle of the posts by that key (counts; distinct values; gaps, the only sort; repost
+   * delays), hash-joined on it. Each table has one row per account with posts (the repost delays
+   * only for accounts with timed reposts), so each task of the joins holds accounts /
+   * spark.sql.shuffle.partitions rows per table.
+   */
+  public static Dataset<Row> behaviourFeatures(Dataset<Row> posts) {
+    List<Column> hourCounts = new ArrayList<>();
+    for (int h = 0; h < 24; h++) {
+      hourCounts.add(col("_h" + h));
+    }
+    List<Column> gapBins = new ArrayList<>();
+    for (int b = 0; b < GAP_BINS; b++) {
+      gapBins.add(col("_g" + b));
+    }
     Column spanDays = greatest(lit(1.0), unix_seconds(col("_last")).minus(unix_seconds(col("_first"))).divide(86_400.0));
-    return agg.join(repostDelays(posts), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
+    return postCounts(posts)
+        .join(Stages.shuffleHash(distinctCounts(posts)), KEY)
+        .join(Stages.shuffleHash(gapStats(posts)), KEY)
+        .join(Stages.shuffleHash(repostDelays(posts)), KEY, "left")
         .select(
+            col(KEY_1),
+            col(KEY_2),
             col(Posts.ACCOUNT_ID),
             col(Posts.PLATFORM),
             lit(1.0).as(HAS_POSTS),
@@ -329,11 +387,25 @@ public final class FeatureCalc {
    * profile or only posts are kept; the missing side is null with its indicator 0.
    */
   public static Dataset<Row> compute(Dataset<Row> posts, Dataset<Row> accountsOrNull) {
+    return computeFromLatest(posts, accountsOrNull == null ? null : latestSnapshot(accountsOrNull));
+  }
+
+  /**
+   * {@link #compute} from the accounts' latest snapshot, which the profile features read three times
+   * (the profile itself, the bigram counts and each name's bigrams): a caller that persists it
+   * computes it once. The profile side, about one row per account, is the hash join's build side.
+   */
+  public static Dataset<Row> computeFromLatest(Dataset<Row> posts, Dataset<Row> latestOrNull) {
     Dataset<Row> behaviour = behaviourFeatures(posts);
-    Dataset<Row> joined =
-        accountsOrNull == null
-            ? behaviour
-            : profileFeatures(accountsOrNull).join(behaviour, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "full_outer");
+    Dataset<Row> joined = behaviour;
+    if (latestOrNull != null) {
+      Column[] key = accountKey();
+      Dataset<Row> profile = profileFeatures(latestOrNull).withColumn(KEY_1, key[0]).withColumn(KEY_2, key[1]);
+      joined = Stages.shuffleHash(profile)
+          .join(behaviour.withColumnRenamed(Posts.PLATFORM, "_posts_platform").withColumnRenamed(Posts.ACCOUNT_ID, "_posts_account_id"), KEY, "full_outer")
+          .withColumn(Posts.PLATFORM, coalesce(col(Posts.PLATFORM), col("_posts_platform")))
+          .withColumn(Posts.ACCOUNT_ID, coalesce(col(Posts.ACCOUNT_ID), col("_posts_account_id")));
+    }
     List<Column> out = new ArrayList<>();
     out.add(col(ACCOUNT_ID));
     out.add(col(PLATFORM));

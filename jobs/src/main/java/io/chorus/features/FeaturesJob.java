@@ -10,6 +10,7 @@ import io.chorus.spark.Stages;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +28,17 @@ public final class FeaturesJob {
     Dataset<Row> posts = Tables.read(spark, Posts.TABLE_SCHEMA, postPaths, cfg.runDate());
     Dataset<Row> accounts = Tables.readOptional(spark, Accounts.TABLE_SCHEMA, accountPaths, cfg.runDate()).orElse(null);
     manifest.input("features.posts", postPaths);
-    Dataset<Row> features = FeatureCalc.compute(posts, accounts);
-    // The behaviour aggregate reads the per-account window's output, already clustered and sorted by
-    // account, so a sort-based aggregate streams it as it comes. The object-hash aggregate Spark picks
-    // for collect_set falls back to sorting every row again once a task holds 128 accounts.
-    Stages.withDefaultConf(spark, FeatureCalc.OBJECT_HASH_AGGREGATE, "false", () ->
-        Stages.step(spark, "features", "per-account aggregates", () -> Tables.write(features, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate())));
+    // The latest snapshot per account is read three times (profile, bigram model, each name's
+    // bigrams); persisted, the accounts are read and reduced to it once.
+    Dataset<Row> latest = accounts == null ? null : FeatureCalc.latestSnapshot(accounts).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> features = FeatureCalc.computeFromLatest(posts, latest);
+    try {
+      Stages.step(spark, "features", "per-account aggregates", () -> Tables.write(features, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate()));
+    } finally {
+      if (latest != null) {
+        latest.unpersist();
+      }
+    }
     long rows = Tables.countWritten(spark, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate());
     manifest.count(AccountFeatures.TABLE, rows);
     timer.done(posts.count(), rows);

@@ -476,7 +476,7 @@ public final class Bench {
       night.append(')');
       String near = "regexp_replace(regexp_replace(lower(coalesce(text, '')), 'https?://\\S+|@\\w+', '', 'g'), '[^\\p{L}]+', '', 'g')";
       String behaviour = "WITH p AS (SELECT post_id, platform, account_id, created_at, kind, parent_post_id, source,"
-          // Narrowed before the window and the join, as FeatureCalc.narrow does: the window holds 64-bit
+          // Narrowed before the window and the join, as FeatureCalc's per-account tables are: 64-bit
           // text hashes and list sizes, not the texts and lists.
           + "   coalesce(len(urls), 0) AS n_urls, coalesce(len(hashtags), 0) AS n_hashtags, coalesce(len(mentions), 0) AS n_mentions,"
           + "   CASE WHEN kind <> 'repost' THEN hash(coalesce(text, '')) END AS text_hash,"

@@ -199,38 +199,48 @@ class FeatureCalcTest extends SparkTestBase {
   }
 
   /**
-   * FeaturesJob plans the behaviour aggregate as a sort-based aggregate over the window's sorted
-   * output; it must give the same rows as the object-hash aggregate of the default planner, and a
-   * user's own --conf of the setting must win.
+   * The behaviour features sort once (the gaps' window, over keys and times only) and aggregate by
+   * code-generated hash aggregates: no sort-based or object-hash aggregate, no sort-merge join, one
+   * exchange of the posts per per-account table plus two for the repost lookup.
    */
   @Test
-  void sortBasedAggregateGivesTheSameFeaturesAndYieldsToTheUsersSetting() {
-    String key = FeatureCalc.OBJECT_HASH_AGGREGATE;
-    java.util.concurrent.atomic.AtomicReference<String> plan = new java.util.concurrent.atomic.AtomicReference<>();
-    java.util.concurrent.atomic.AtomicReference<List<Row>> rows = new java.util.concurrent.atomic.AtomicReference<>();
-    io.chorus.spark.Stages.withDefaultConf(spark, key, "false", () -> {
-      Dataset<Row> f = FeatureCalc.compute(posts, accounts);
-      rows.set(f.collectAsList());
-      plan.set(f.queryExecution().executedPlan().toString());
-    });
-    assertThat(plan.get()).contains("SortAggregate").doesNotContain("ObjectHashAggregate");
-    assertThat(rows.get()).containsExactlyInAnyOrderElementsOf(byAccount.values());
-    assertThat(spark.conf().contains(key)).as("restored").isFalse();
-    spark.conf().set(key, "true");
-    try {
-      io.chorus.spark.Stages.withDefaultConf(spark, key, "false", () -> assertThat(spark.conf().get(key)).isEqualTo("true"));
-    } finally {
-      spark.conf().unset(key);
-    }
+  void behaviourFeaturesSortOnlyTheGapWindowAndAggregateByHash() {
+    String plan = FeatureCalc.behaviourFeatures(posts).queryExecution().executedPlan().toString();
+    assertThat(plan.split("\\bWindow \\[", -1)).as(plan).hasSize(2);
+    assertThat(plan.split("\\bSort \\[", -1)).as(plan).hasSize(2);
+    assertThat(plan).as(plan).doesNotContain("SortAggregate").doesNotContain("ObjectHashAggregate").doesNotContain("SortMergeJoin");
+    String window = plan.substring(plan.indexOf("Sort ["), plan.indexOf("Exchange", plan.indexOf("Sort [")));
+    assertThat(window).as("the sorted rows carry the key and the time only").doesNotContain(Accounts.ACCOUNT_ID).doesNotContain("text");
   }
 
-  /** The gap and the per-minute count are two windows over one sort of each account's posts. */
+  /**
+   * Account keys are two 64-bit hashes: two accounts that differ only in platform, or whose ids are
+   * each other's platform, get different keys, and the output keeps each account's own names.
+   */
   @Test
-  void gapAndPerMinuteWindowsShareOneSort() {
-    String plan = FeatureCalc.enrich(posts).queryExecution().executedPlan().toString();
-    assertThat(plan.split("\\bWindow \\[", -1)).as(plan).hasSize(3);
-    assertThat(plan.split("\\bSort \\[", -1)).as(plan).hasSize(2);
-    assertThat(plan.split("\\bExchange ", -1)).as(plan).hasSize(2);
+  void accountsThatShareAnIdOnTwoPlatformsStaySeparate() {
+    Dataset<Row> two = Fixtures.posts(spark,
+            post("x1", "same", "2024-03-01T10:00:00Z").text("one"),
+            post("x2", "same", "2024-03-01T10:00:10Z").text("two"))
+        .unionByName(Fixtures.posts(spark,
+            post("y1", "same", "2024-03-01T10:00:00Z").text("one"),
+            post("y2", "same", "2024-03-01T10:05:00Z").text("one"),
+            post("y3", "same", "2024-03-01T10:05:30Z").text("one"))
+            .withColumn(io.chorus.schema.Posts.PLATFORM, org.apache.spark.sql.functions.lit("mastodon")));
+    Map<String, Row> byPlatform = FeatureCalc.compute(two, null).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getAs(PLATFORM), r -> r));
+    assertThat(byPlatform).hasSize(2);
+    Row twitter = byPlatform.get("twitter");
+    assertThat((double) twitter.getAs(POSTS)).isEqualTo(2.0);
+    assertThat((double) twitter.getAs(DUPLICATE_TEXT_SHARE)).isEqualTo(0.0);
+    assertThat((double) twitter.getAs(MAX_POSTS_PER_MINUTE)).isEqualTo(2.0);
+    Row mastodon = byPlatform.get("mastodon");
+    assertThat((double) mastodon.getAs(POSTS)).isEqualTo(3.0);
+    assertThat((double) mastodon.getAs(DUPLICATE_TEXT_SHARE)).isEqualTo(1.0 - 1.0 / 3.0, within(1e-12));
+    assertThat((double) mastodon.getAs(MAX_POSTS_PER_MINUTE)).isEqualTo(2.0);
+    // gaps 300 s and 30 s: mean 165, population sd 135
+    assertThat((double) mastodon.getAs(INTERPOST_CV)).isEqualTo(135.0 / 165.0, within(1e-12));
+    assertThat((Object) twitter.getAs(INTERPOST_CV)).isNull();
   }
 
   /** The benchmark's DuckDB baseline must compute every column of this class's features, or the ratio compares different work. */
