@@ -34,6 +34,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.array;
 
+import io.chorus.coordination.TextNormaliser;
 import io.chorus.schema.AccountFeatures;
 import io.chorus.schema.Accounts;
 import io.chorus.schema.Posts;
@@ -166,10 +167,11 @@ public final class FeatureCalc {
   /**
    * Text reduced to its letters, lowercased, after removing URLs and mentions: two posts with the
    * same normalised text differ only in links, mentions, numbers, punctuation, emoji or spacing.
+   * Computed in one pass by {@link TextNormaliser#letters}, which equals the two regular expressions
+   * {@code [^\p{L}]+ -> ""} over {@code https?://\S+|@\w+ -> ""} over the lowercased text.
    */
   public static Column normalisedText(Column text) {
-    Column noLinks = regexp_replace(lower(coalesce(text, lit(""))), "https?://\\S+|@\\w+", "");
-    return regexp_replace(noLinks, "[^\\p{L}]+", "");
+    return TextNormaliser.lettersColumn(coalesce(text, lit("")));
   }
 
   /**

@@ -95,4 +95,60 @@ class TextNormaliserTest extends SparkTestBase {
     assertThat(both.filter(col("text").rlike("(?i)https?://\\S")).count()).isGreaterThan(100);
     assertThat(both.filter(col("text").rlike("\\s\\s")).count()).isGreaterThan(100);
   }
+
+  /** The features' near-duplicate text in Spark's built-in functions (FeatureCalc's form before the one-pass version). */
+  static Column lettersReference(Column text) {
+    return regexp_replace(regexp_replace(lower(text), "https?://\\S+|@\\w+", ""), "[^\\p{L}]+", "");
+  }
+
+  static final String[][] LETTER_CASES = {
+      {"Vote now! https://t.co/abc @x", "votenow"},
+      {"vote NOW 2 @User_9: ok", "votenowok"},
+      {"a-@bob c", "ac"},
+      {"mail@host.org", "mailorg"},
+      {"@ alone @", "alone"},
+      {"x2https://t.co/abc", "x"},
+      {"https:// alone", "httpsalone"},
+      {"ΣΟΦΟΣ İstanbul ß", "σοφοςistanbulß"},
+      {"emoji 😀 ǅ text", "emojiǆtext"},
+      {"", ""},
+  };
+
+  @Test
+  void lettersOfHandWrittenCasesAndTheReferenceAgree() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < LETTER_CASES.length; i++) {
+      rows.add(RowFactory.create(i, LETTER_CASES[i][0]));
+    }
+    rows.add(RowFactory.create(LETTER_CASES.length, null));
+    List<Row> out = spark.createDataFrame(rows, schema())
+        .select(col("id"), TextNormaliser.lettersColumn(col("text")).as("fast"), lettersReference(col("text")).as("ref")).orderBy("id").collectAsList();
+    for (int i = 0; i < LETTER_CASES.length; i++) {
+      assertThat(out.get(i).getString(1)).as("one pass on %s", LETTER_CASES[i][0]).isEqualTo(LETTER_CASES[i][1]);
+      assertThat(out.get(i).getString(2)).as("reference on %s", LETTER_CASES[i][0]).isEqualTo(LETTER_CASES[i][1]);
+    }
+    assertThat(out.get(LETTER_CASES.length).isNullAt(1)).isTrue();
+  }
+
+  @Test
+  void lettersOfGeneratedTextsEqualTheBuiltInExpression() {
+    List<String> pieces = Arrays.asList("@", "@user_9", "user", "Ab", ":", " ", "\t", "\n", "\u00A0", "http", "https", "://", "s", "t.co/x", "/",
+        "http://", "https://t.co/", "WORD", "ΣΟΦΟΣ", "İ", "ß", "😀", "ǅ", "#tag", "-", "x", "1", "_", "\uD800", "é");
+    SplittableRandom r = new SplittableRandom(20261207);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      StringBuilder b = new StringBuilder();
+      int n = r.nextInt(12);
+      for (int j = 0; j < n; j++) {
+        b.append(pieces.get(r.nextInt(pieces.size())));
+      }
+      rows.add(RowFactory.create(i, b.toString()));
+    }
+    Dataset<Row> both = spark.createDataFrame(rows, schema())
+        .select(col("text"), TextNormaliser.lettersColumn(col("text")).as("fast"), lettersReference(col("text")).as("ref"));
+    List<Row> differ = both.filter(col("fast").eqNullSafe(col("ref")).unary_$bang()).limit(5).collectAsList();
+    assertThat(differ).as("texts where the one pass and the built-in expression differ").isEmpty();
+    assertThat(both.filter(col("text").rlike("@\\w")).count()).isGreaterThan(100);
+    assertThat(both.filter(col("text").rlike("(?i)https?://\\S")).count()).isGreaterThan(100);
+  }
 }
