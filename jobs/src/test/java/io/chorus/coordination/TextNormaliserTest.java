@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,28 +56,32 @@ class TextNormaliserTest extends SparkTestBase {
     return new StructType().add("id", DataTypes.IntegerType).add("text", DataTypes.StringType);
   }
 
-  @Test
-  void handWrittenCasesGiveTheExpectedTextAndTheReferenceAgrees() {
+  /**
+   * Each hand-written case through the one-pass function and the reference: both give the expected
+   * text, and null stays null.
+   */
+  static void assertCases(String[][] cases, UnaryOperator<Column> fast, UnaryOperator<Column> reference) {
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < CASES.length; i++) {
-      rows.add(RowFactory.create(i, CASES[i][0]));
+    for (int i = 0; i < cases.length; i++) {
+      rows.add(RowFactory.create(i, cases[i][0]));
     }
-    rows.add(RowFactory.create(CASES.length, null));
+    rows.add(RowFactory.create(cases.length, null));
     List<Row> out = spark.createDataFrame(rows, schema())
-        .select(col("id"), TextNormaliser.column(col("text")).as("fast"), reference(col("text")).as("ref")).orderBy("id").collectAsList();
-    for (int i = 0; i < CASES.length; i++) {
-      assertThat(out.get(i).getString(1)).as("one pass on %s", CASES[i][0]).isEqualTo(CASES[i][1]);
-      assertThat(out.get(i).getString(2)).as("reference on %s", CASES[i][0]).isEqualTo(CASES[i][1]);
+        .select(col("id"), fast.apply(col("text")).as("fast"), reference.apply(col("text")).as("ref")).orderBy("id").collectAsList();
+    for (int i = 0; i < cases.length; i++) {
+      assertThat(out.get(i).getString(1)).as("one pass on %s", cases[i][0]).isEqualTo(cases[i][1]);
+      assertThat(out.get(i).getString(2)).as("reference on %s", cases[i][0]).isEqualTo(cases[i][1]);
     }
-    assertThat(out.get(CASES.length).isNullAt(1)).isTrue();
+    assertThat(out.get(cases.length).isNullAt(1)).isTrue();
   }
 
-  /** Random texts assembled from the pieces the rules look at; every one must equal the reference. */
-  @Test
-  void generatedTextsEqualTheBuiltInExpression() {
-    List<String> pieces = Arrays.asList("RT @", "rt @", "user_9", "Ab", ":", " ", "  ", "\t", "\n", "\r", "\f", "\u000B", "\u00A0", "http", "https",
-        "://", "s", "t.co/x", "/", "?q=1", "http://", "https://t.co/", "WORD", "word", "ΣΟΦΟΣ", "İ", "ß", "😀", "ǅ", "#tag", "@", "x", "1");
-    SplittableRandom r = new SplittableRandom(20261203);
+  /**
+   * 5,000 random texts assembled from {@code pieces} (the pieces the rules look at), each through the
+   * one-pass function and the reference; none may differ. Returns the texts, for checks that the
+   * generator reaches every rule.
+   */
+  static Dataset<Row> assertGeneratedTextsAgree(List<String> pieces, long seed, UnaryOperator<Column> fast, UnaryOperator<Column> reference) {
+    SplittableRandom r = new SplittableRandom(seed);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 5000; i++) {
       StringBuilder b = new StringBuilder();
@@ -87,9 +92,23 @@ class TextNormaliserTest extends SparkTestBase {
       rows.add(RowFactory.create(i, b.toString()));
     }
     Dataset<Row> both = spark.createDataFrame(rows, schema())
-        .select(col("text"), TextNormaliser.column(col("text")).as("fast"), reference(col("text")).as("ref"));
+        .select(col("text"), fast.apply(col("text")).as("fast"), reference.apply(col("text")).as("ref"));
     List<Row> differ = both.filter(col("fast").eqNullSafe(col("ref")).unary_$bang()).limit(5).collectAsList();
     assertThat(differ).as("texts where the one pass and the built-in expression differ").isEmpty();
+    return both;
+  }
+
+  @Test
+  void handWrittenCasesGiveTheExpectedTextAndTheReferenceAgrees() {
+    assertCases(CASES, TextNormaliser::column, TextNormaliserTest::reference);
+  }
+
+  /** Random texts assembled from the pieces the rules look at; every one must equal the reference. */
+  @Test
+  void generatedTextsEqualTheBuiltInExpression() {
+    List<String> pieces = Arrays.asList("RT @", "rt @", "user_9", "Ab", ":", " ", "  ", "\t", "\n", "\r", "\f", "\u000B", "\u00A0", "http", "https",
+        "://", "s", "t.co/x", "/", "?q=1", "http://", "https://t.co/", "WORD", "word", "ΣΟΦΟΣ", "İ", "ß", "😀", "ǅ", "#tag", "@", "x", "1");
+    Dataset<Row> both = assertGeneratedTextsAgree(pieces, 20261203, TextNormaliser::column, TextNormaliserTest::reference);
     // The generator reaches every rule: a removed retweet prefix, a removed URL, collapsed white space.
     assertThat(both.filter(col("text").rlike("^(?i)rt @[a-z0-9_]+:")).count()).isPositive();
     assertThat(both.filter(col("text").rlike("(?i)https?://\\S")).count()).isGreaterThan(100);
@@ -116,38 +135,14 @@ class TextNormaliserTest extends SparkTestBase {
 
   @Test
   void lettersOfHandWrittenCasesAndTheReferenceAgree() {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < LETTER_CASES.length; i++) {
-      rows.add(RowFactory.create(i, LETTER_CASES[i][0]));
-    }
-    rows.add(RowFactory.create(LETTER_CASES.length, null));
-    List<Row> out = spark.createDataFrame(rows, schema())
-        .select(col("id"), TextNormaliser.lettersColumn(col("text")).as("fast"), lettersReference(col("text")).as("ref")).orderBy("id").collectAsList();
-    for (int i = 0; i < LETTER_CASES.length; i++) {
-      assertThat(out.get(i).getString(1)).as("one pass on %s", LETTER_CASES[i][0]).isEqualTo(LETTER_CASES[i][1]);
-      assertThat(out.get(i).getString(2)).as("reference on %s", LETTER_CASES[i][0]).isEqualTo(LETTER_CASES[i][1]);
-    }
-    assertThat(out.get(LETTER_CASES.length).isNullAt(1)).isTrue();
+    assertCases(LETTER_CASES, TextNormaliser::lettersColumn, TextNormaliserTest::lettersReference);
   }
 
   @Test
   void lettersOfGeneratedTextsEqualTheBuiltInExpression() {
     List<String> pieces = Arrays.asList("@", "@user_9", "user", "Ab", ":", " ", "\t", "\n", "\u00A0", "http", "https", "://", "s", "t.co/x", "/",
         "http://", "https://t.co/", "WORD", "ΣΟΦΟΣ", "İ", "ß", "😀", "ǅ", "#tag", "-", "x", "1", "_", "\uD800", "é");
-    SplittableRandom r = new SplittableRandom(20261207);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 5000; i++) {
-      StringBuilder b = new StringBuilder();
-      int n = r.nextInt(12);
-      for (int j = 0; j < n; j++) {
-        b.append(pieces.get(r.nextInt(pieces.size())));
-      }
-      rows.add(RowFactory.create(i, b.toString()));
-    }
-    Dataset<Row> both = spark.createDataFrame(rows, schema())
-        .select(col("text"), TextNormaliser.lettersColumn(col("text")).as("fast"), lettersReference(col("text")).as("ref"));
-    List<Row> differ = both.filter(col("fast").eqNullSafe(col("ref")).unary_$bang()).limit(5).collectAsList();
-    assertThat(differ).as("texts where the one pass and the built-in expression differ").isEmpty();
+    Dataset<Row> both = assertGeneratedTextsAgree(pieces, 20261207, TextNormaliser::lettersColumn, TextNormaliserTest::lettersReference);
     assertThat(both.filter(col("text").rlike("@\\w")).count()).isGreaterThan(100);
     assertThat(both.filter(col("text").rlike("(?i)https?://\\S")).count()).isGreaterThan(100);
   }
