@@ -46,7 +46,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
-/** Per-account features as built-in Column expressions; behaviour features in one aggregation. */
+/** Per-account features as built-in Column expressions: profile features from the latest snapshot, behaviour features from per-account tables of the posts keyed by {@link #KEY_1} and {@link #KEY_2}. */
 public final class FeatureCalc {
   /** A repost within this many seconds of its parent counts as fast. */
   public static final long FAST_REPOST_SECONDS = 60;
