@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.log;
@@ -54,7 +53,6 @@ public final class FeatureCalc {
   static final String HOUR = "_hour";
   static final String MINUTE = "_minute";
   static final String PARENT_TS = "_parent_ts";
-  static final String SECONDS_PER_DAY = "86400";
   /** Inter-post gaps are binned by floor(log2(seconds)); the last bin holds gaps of 2^19 s (6 days) and more. */
   public static final int GAP_BINS = 20;
   /** Hours in the night window; the account's likely night is its quietest window of this length. */

@@ -82,7 +82,9 @@ public final class Stages {
    * marks a broadcast: both sides are shuffled by the join key, the other side is not sorted, and each
    * task holds its share of {@code small} in a hash table (rows / spark.sql.shuffle.partitions), which
    * cannot spill. For tables with about one row per account or node, such as scores, screen names and
-   * PageRank ids; the README says to raise the shuffle partitions for tens of millions of accounts.
+   * PageRank ids, and for the features' reposts that look up their parent (reposts / partitions rows
+   * of keys, ids and times); the README says to raise the shuffle partitions for tens of millions of
+   * accounts.
    */
   public static <T> Dataset<T> shuffleHash(Dataset<T> small) {
     return small.hint("shuffle_hash");
