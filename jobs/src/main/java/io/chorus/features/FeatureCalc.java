@@ -21,12 +21,12 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_pop;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.translate;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
@@ -69,8 +69,10 @@ public final class FeatureCalc {
 
   // ------------------------------------------------------------ profile features
 
+  /** The number of ASCII digits in {@code s} (0 for null): what {@code [^0-9] -> ""} leaves, without a regular expression. */
   static Column digits(Column s) {
-    return length(regexp_replace(coalesce(s, lit("")), "[^0-9]", "")).cast("double");
+    Column t = coalesce(s, lit(""));
+    return length(t).minus(length(translate(t, "0123456789", ""))).cast("double");
   }
 
   static Column ageDays() {
@@ -92,12 +94,74 @@ public final class FeatureCalc {
   }
 
   /**
+   * Per snapshot, the account key and what the profile features read of it, already reduced to
+   * numbers except the screen name (the bigrams need its letters): a description or a display name
+   * is a length and a digit count here, so choosing the latest snapshot moves narrow rows.
+   */
+  static Dataset<Row> profileSnapshots(Dataset<Row> accounts) {
+    Column[] key = accountKey();
+    return accounts.select(
+        key[0],
+        key[1],
+        col(Accounts.ACCOUNT_ID),
+        col(Accounts.PLATFORM),
+        col(Accounts.OBSERVED_AT),
+        col(Accounts.SCREEN_NAME),
+        col(Accounts.FOLLOWERS_COUNT).cast("double").as(FOLLOWERS),
+        col(Accounts.FRIENDS_COUNT).cast("double").as(FRIENDS),
+        col(Accounts.STATUSES_COUNT).cast("double").as(STATUSES),
+        col(Accounts.FAVOURITES_COUNT).cast("double").as(FAVOURITES),
+        col(Accounts.LISTED_COUNT).cast("double").as(LISTED),
+        col(Accounts.VERIFIED).cast("double").as(VERIFIED),
+        col(Accounts.DEFAULT_PROFILE).cast("double").as(DEFAULT_PROFILE),
+        col(Accounts.DEFAULT_PROFILE_IMAGE).cast("double").as(DEFAULT_PROFILE_IMAGE),
+        col(Accounts.PROFILE_USE_BACKGROUND_IMAGE).cast("double").as(USE_BACKGROUND_IMAGE),
+        ageDays().as(ACCOUNT_AGE_DAYS),
+        growth(Accounts.FOLLOWERS_COUNT).as(FOLLOWERS_GROWTH),
+        growth(Accounts.FRIENDS_COUNT).as(FRIENDS_GROWTH),
+        growth(Accounts.STATUSES_COUNT).as(STATUSES_GROWTH),
+        growth(Accounts.FAVOURITES_COUNT).as(FAVOURITES_GROWTH),
+        growth(Accounts.LISTED_COUNT).as(LISTED_GROWTH),
+        col(Accounts.FOLLOWERS_COUNT).cast("double").divide(greatest(col(Accounts.FRIENDS_COUNT).cast("double"), lit(1.0))).as(FOLLOWERS_FRIENDS_RATIO),
+        coalesce(length(col(Accounts.SCREEN_NAME)), col(Accounts.SCREEN_NAME_LENGTH)).cast("double").as(SCREEN_NAME_LENGTH),
+        digits(col(Accounts.SCREEN_NAME)).as(SCREEN_NAME_DIGITS),
+        length(col(Accounts.DISPLAY_NAME)).cast("double").as(DISPLAY_NAME_LENGTH),
+        digits(col(Accounts.DISPLAY_NAME)).as(DISPLAY_NAME_DIGITS),
+        coalesce(length(col(Accounts.DESCRIPTION)), col(Accounts.DESCRIPTION_LENGTH), lit(0)).cast("double").as(DESCRIPTION_LENGTH),
+        col(Accounts.HAS_URL).cast("double").as(HAS_URL),
+        col(Accounts.GEO_ENABLED).cast("double").as(GEO_ENABLED),
+        col(Accounts.HAS_BANNER).cast("double").as(HAS_BANNER),
+        length(trim(col(Accounts.LOCATION))).gt(0).cast("double").as(HAS_LOCATION));
+  }
+
+  /**
+   * The latest snapshot per account (as {@link #latestSnapshot}, by observed_at) of
+   * {@link #profileSnapshots}: one row per account with the key, platform, id, screen name and the
+   * profile's numbers. Grouped by the key, so the result is partitioned by it and the profile's joins
+   * on the key need no further shuffle.
+   */
+  public static Dataset<Row> latestProfile(Dataset<Row> accounts) {
+    Dataset<Row> s = profileSnapshots(accounts);
+    List<Column> fields = new ArrayList<>();
+    for (String c : s.columns()) {
+      if (!c.equals(KEY_1) && !c.equals(KEY_2)) {
+        fields.add(col(c));
+      }
+    }
+    return s.groupBy(KEY_1, KEY_2)
+        .agg(max_by(struct(fields.toArray(new Column[0])), col(Accounts.OBSERVED_AT)).as("_s"))
+        .select(col(KEY_1), col(KEY_2), col("_s.*"))
+        .drop(Accounts.OBSERVED_AT);
+  }
+
+  /**
    * BotometerLite's screen-name likelihood: the geometric mean of the bigram probabilities of the
    * lowercased screen name framed by boundary markers ("^abc$": ^a, ab, bc, c$). The bigram model
    * is built from the screen names of all accounts in the same input (latest snapshot, one name
    * per account, labels never used), with add-one smoothing over BIGRAM_VOCABULARY bigrams. So it
    * measures how typical a name is among the archive's own accounts; random strings such as
-   * "xk7q2v9w" score low. Null when the snapshot has no screen name.
+   * "xk7q2v9w" score low. Per account key (see {@link #latestProfile}); absent when the snapshot
+   * has no screen name.
    */
   public static Dataset<Row> screenNameLikelihood(Dataset<Row> latest) {
     // Positions first, then one code-generated substring per row: a lambda over the positions would
@@ -105,55 +169,29 @@ public final class FeatureCalc {
     Dataset<Row> grams =
         latest
             .filter(col(Accounts.SCREEN_NAME).isNotNull().and(length(col(Accounts.SCREEN_NAME)).gt(0)))
-            .select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID),
-                concat(lit("^"), lower(col(Accounts.SCREEN_NAME)), lit("$")).as("_framed"))
-            .select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID), col("_framed"),
-                explode(sequence(lit(1), length(col("_framed")).minus(1))).as("_i"))
-            .select(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID), col("_framed").substr(col("_i"), lit(2)).as("_bg"));
+            .select(col(KEY_1), col(KEY_2), concat(lit("^"), lower(col(Accounts.SCREEN_NAME)), lit("$")).as("_framed"))
+            .select(col(KEY_1), col(KEY_2), col("_framed"), explode(sequence(lit(1), length(col("_framed")).minus(1))).as("_i"))
+            .select(col(KEY_1), col(KEY_2), col("_framed").substr(col("_i"), lit(2)).as("_bg"));
     Dataset<Row> counts = grams.groupBy("_bg").agg(count(lit(1)).cast("double").as("_n"));
     Dataset<Row> total = counts.agg(sum(col("_n")).plus(lit(BIGRAM_VOCABULARY)).as("_total"));
     Dataset<Row> logp =
         counts.crossJoin(total).select(col("_bg"), log(col("_n").plus(1.0).divide(col("_total"))).as("_logp"));
     return grams
         .join(broadcast(logp), "_bg")
-        .groupBy(Accounts.PLATFORM, Accounts.ACCOUNT_ID)
+        .groupBy(KEY_1, KEY_2)
         .agg(exp(avg(col("_logp"))).as(SCREEN_NAME_LIKELIHOOD));
   }
 
-  /** BotometerLite-style profile features from the latest snapshot (one row per account, see {@link #latestSnapshot}). */
+  /**
+   * BotometerLite-style profile features, one row per account with its key, from
+   * {@link #latestProfile}: its numbers and the screen-name likelihood, joined on the key (both
+   * sides are already partitioned by it).
+   */
   public static Dataset<Row> profileFeatures(Dataset<Row> latest) {
     return latest
-        .join(screenNameLikelihood(latest), new String[] {Accounts.PLATFORM, Accounts.ACCOUNT_ID}, "left")
-        .select(
-            col(Accounts.ACCOUNT_ID),
-            col(Accounts.PLATFORM),
-            lit(1.0).as(HAS_PROFILE),
-            col(Accounts.FOLLOWERS_COUNT).cast("double").as(FOLLOWERS),
-            col(Accounts.FRIENDS_COUNT).cast("double").as(FRIENDS),
-            col(Accounts.STATUSES_COUNT).cast("double").as(STATUSES),
-            col(Accounts.FAVOURITES_COUNT).cast("double").as(FAVOURITES),
-            col(Accounts.LISTED_COUNT).cast("double").as(LISTED),
-            col(Accounts.VERIFIED).cast("double").as(VERIFIED),
-            col(Accounts.DEFAULT_PROFILE).cast("double").as(DEFAULT_PROFILE),
-            col(Accounts.DEFAULT_PROFILE_IMAGE).cast("double").as(DEFAULT_PROFILE_IMAGE),
-            col(Accounts.PROFILE_USE_BACKGROUND_IMAGE).cast("double").as(USE_BACKGROUND_IMAGE),
-            ageDays().as(ACCOUNT_AGE_DAYS),
-            growth(Accounts.FOLLOWERS_COUNT).as(FOLLOWERS_GROWTH),
-            growth(Accounts.FRIENDS_COUNT).as(FRIENDS_GROWTH),
-            growth(Accounts.STATUSES_COUNT).as(STATUSES_GROWTH),
-            growth(Accounts.FAVOURITES_COUNT).as(FAVOURITES_GROWTH),
-            growth(Accounts.LISTED_COUNT).as(LISTED_GROWTH),
-            col(Accounts.FOLLOWERS_COUNT).cast("double").divide(greatest(col(Accounts.FRIENDS_COUNT).cast("double"), lit(1.0))).as(FOLLOWERS_FRIENDS_RATIO),
-            coalesce(length(col(Accounts.SCREEN_NAME)), col(Accounts.SCREEN_NAME_LENGTH)).cast("double").as(SCREEN_NAME_LENGTH),
-            digits(col(Accounts.SCREEN_NAME)).as(SCREEN_NAME_DIGITS),
-            col(SCREEN_NAME_LIKELIHOOD),
-            length(col(Accounts.DISPLAY_NAME)).cast("double").as(DISPLAY_NAME_LENGTH),
-            digits(col(Accounts.DISPLAY_NAME)).as(DISPLAY_NAME_DIGITS),
-            coalesce(length(col(Accounts.DESCRIPTION)), col(Accounts.DESCRIPTION_LENGTH), lit(0)).cast("double").as(DESCRIPTION_LENGTH),
-            col(Accounts.HAS_URL).cast("double").as(HAS_URL),
-            col(Accounts.GEO_ENABLED).cast("double").as(GEO_ENABLED),
-            col(Accounts.HAS_BANNER).cast("double").as(HAS_BANNER),
-            length(trim(col(Accounts.LOCATION))).gt(0).cast("double").as(HAS_LOCATION));
+        .join(Stages.shuffleHash(screenNameLikelihood(latest)), KEY, "left")
+        .drop(Accounts.SCREEN_NAME)
+        .withColumn(HAS_PROFILE, lit(1.0));
   }
 
   // ------------------------------------------------------------ behaviour features
@@ -387,21 +425,19 @@ public final class FeatureCalc {
    * profile or only posts are kept; the missing side is null with its indicator 0.
    */
   public static Dataset<Row> compute(Dataset<Row> posts, Dataset<Row> accountsOrNull) {
-    return computeFromLatest(posts, accountsOrNull == null ? null : latestSnapshot(accountsOrNull));
+    return computeFromLatest(posts, accountsOrNull == null ? null : latestProfile(accountsOrNull));
   }
 
   /**
-   * {@link #compute} from the accounts' latest snapshot, which the profile features read three times
-   * (the profile itself, the bigram counts and each name's bigrams): a caller that persists it
+   * {@link #compute} from the accounts' {@link #latestProfile}, which the profile features read three
+   * times (the profile itself, the bigram counts and each name's bigrams): a caller that persists it
    * computes it once. The profile side, about one row per account, is the hash join's build side.
    */
-  public static Dataset<Row> computeFromLatest(Dataset<Row> posts, Dataset<Row> latestOrNull) {
+  public static Dataset<Row> computeFromLatest(Dataset<Row> posts, Dataset<Row> latestProfileOrNull) {
     Dataset<Row> behaviour = behaviourFeatures(posts);
     Dataset<Row> joined = behaviour;
-    if (latestOrNull != null) {
-      Column[] key = accountKey();
-      Dataset<Row> profile = profileFeatures(latestOrNull).withColumn(KEY_1, key[0]).withColumn(KEY_2, key[1]);
-      joined = Stages.shuffleHash(profile)
+    if (latestProfileOrNull != null) {
+      joined = Stages.shuffleHash(profileFeatures(latestProfileOrNull))
           .join(behaviour.withColumnRenamed(Posts.PLATFORM, "_posts_platform").withColumnRenamed(Posts.ACCOUNT_ID, "_posts_account_id"), KEY, "full_outer")
           .withColumn(Posts.PLATFORM, coalesce(col(Posts.PLATFORM), col("_posts_platform")))
           .withColumn(Posts.ACCOUNT_ID, coalesce(col(Posts.ACCOUNT_ID), col("_posts_account_id")));

@@ -28,9 +28,9 @@ public final class FeaturesJob {
     Dataset<Row> posts = Tables.read(spark, Posts.TABLE_SCHEMA, postPaths, cfg.runDate());
     Dataset<Row> accounts = Tables.readOptional(spark, Accounts.TABLE_SCHEMA, accountPaths, cfg.runDate()).orElse(null);
     manifest.input("features.posts", postPaths);
-    // The latest snapshot per account is read three times (profile, bigram model, each name's
+    // The latest profile per account is read three times (profile, bigram model, each name's
     // bigrams); persisted, the accounts are read and reduced to it once.
-    Dataset<Row> latest = accounts == null ? null : FeatureCalc.latestSnapshot(accounts).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> latest = accounts == null ? null : FeatureCalc.latestProfile(accounts).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> features = FeatureCalc.computeFromLatest(posts, latest);
     try {
       Stages.step(spark, "features", "per-account aggregates", () -> Tables.write(features, AccountFeatures.TABLE_SCHEMA, cfg.output(), cfg.runDate()));

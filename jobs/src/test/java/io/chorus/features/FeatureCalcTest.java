@@ -214,6 +214,44 @@ class FeatureCalcTest extends SparkTestBase {
   }
 
   /**
+   * The profile side moves narrow rows and joins without sorting: the latest snapshot is chosen
+   * from rows that no longer carry descriptions or display names, and the profile, its screen-name
+   * likelihood and the behaviour features meet on the account key with one exchange of the profile
+   * side (choosing the latest snapshot), none for the likelihood's aggregate or the joins.
+   */
+  @Test
+  void profileSideShufflesNarrowRowsOnceByKeyAndNeverSortMergeJoins() {
+    String plan = FeatureCalc.compute(posts, accounts).queryExecution().executedPlan().toString();
+    String behaviour = FeatureCalc.behaviourFeatures(posts).queryExecution().executedPlan().toString();
+    assertThat(plan).as(plan).doesNotContain("SortMergeJoin");
+    java.util.regex.Pattern byKey = java.util.regex.Pattern.compile("(?m)^[\\s:+-]*Exchange hashpartitioning\\(" + FeatureCalc.KEY_1 + "#");
+    assertThat(byKey.matcher(plan).results().count() - byKey.matcher(behaviour).results().count()).as(plan).isEqualTo(1);
+    String latest = FeatureCalc.latestProfile(accounts).queryExecution().executedPlan().toString();
+    String shuffled = latest.substring(latest.indexOf("Exchange"));
+    assertThat(shuffled).as(latest).doesNotContain(Accounts.DESCRIPTION + "#").doesNotContain(Accounts.DISPLAY_NAME + "#").contains(Accounts.SCREEN_NAME + "#");
+  }
+
+  /** Digits are counted without a regular expression; the count equals what removing [^0-9] leaves, for any text. */
+  @Test
+  void digitCountsEqualTheRegularExpressionsForAnyText() {
+    List<Row> texts = new java.util.ArrayList<>();
+    for (String t : new String[] {"abc123", "", "no digits", "\u0663\u0664 arabic-indic", "\uD835\uDFCE math digit 7", "x9\uD83D\uDE00 8",
+        "\uD800 unpaired 5", "0000000000", "\uff11 fullwidth 1"}) {
+      texts.add(org.apache.spark.sql.RowFactory.create(t));
+    }
+    texts.add(org.apache.spark.sql.RowFactory.create((Object) null));
+    Dataset<Row> d = spark.createDataFrame(texts, new org.apache.spark.sql.types.StructType().add("t", "string"));
+    List<Row> got = d.select(
+        FeatureCalc.digits(org.apache.spark.sql.functions.col("t")),
+        org.apache.spark.sql.functions.length(org.apache.spark.sql.functions.regexp_replace(
+            org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.col("t"), org.apache.spark.sql.functions.lit("")), "[^0-9]", ""))
+            .cast("double")).collectAsList();
+    assertThat(got).hasSize(texts.size()).allSatisfy(r -> assertThat(r.getDouble(0)).as(r.toString()).isEqualTo(r.getDouble(1)));
+    assertThat(got.get(0).getDouble(0)).isEqualTo(3.0);
+    assertThat(got.get(5).getDouble(0)).isEqualTo(2.0);
+  }
+
+  /**
    * Account keys are two 64-bit hashes: two accounts that differ only in platform, or whose ids are
    * each other's platform, get different keys, and the output keeps each account's own names.
    */
