@@ -42,7 +42,7 @@ public final class EstimateJob {
     var watchlist = Tables.readOptional(spark, Watchlist.TABLE_SCHEMA, cfg.tablePaths(cfg.watchlist(), Watchlist.TABLE), d);
     if (watchlist.isPresent()) {
       var latest = Tables.readOptional(spark, Accounts.TABLE_SCHEMA, cfg.tablePaths(cfg.accounts(), Accounts.TABLE), d)
-          .map(FeatureCalc::latestSnapshot).orElse(null);
+          .map(a -> FeatureCalc.latestSnapshot(a, Accounts.SCREEN_NAME)).orElse(null);
       extra = BotShareEstimator.actorGroupMemberships(posts,
           InfluenceMetrics.resolveWatchlist(watchlist.get(), InfluenceMetrics.screenNames(posts, latest)));
     }

@@ -85,9 +85,21 @@ public final class FeatureCalc {
     return col(count).cast("double").divide(ageDays());
   }
 
-  /** The latest snapshot per account. */
-  public static Dataset<Row> latestSnapshot(Dataset<Row> accounts) {
-    return accounts
+  /**
+   * The latest snapshot per account: with {@code columns}, only those besides platform, account id
+   * and observed_at, so the aggregate (sorted: its struct has no fixed-width buffer) moves narrow
+   * rows; without, every column.
+   */
+  public static Dataset<Row> latestSnapshot(Dataset<Row> accounts, String... columns) {
+    Dataset<Row> rows = accounts;
+    if (columns.length > 0) {
+      List<Column> keep = new ArrayList<>(List.of(col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID), col(Accounts.OBSERVED_AT)));
+      for (String c : columns) {
+        keep.add(col(c));
+      }
+      rows = accounts.select(keep.toArray(new Column[0]));
+    }
+    return rows
         .groupBy(Accounts.PLATFORM, Accounts.ACCOUNT_ID)
         .agg(max_by(struct(col("*")), col(Accounts.OBSERVED_AT)).as("s"))
         .select("s.*");

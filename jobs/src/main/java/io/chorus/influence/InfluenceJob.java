@@ -42,7 +42,7 @@ public final class InfluenceJob {
     // tables below (names, followers, mentions, the watchlist): computed once, with only the
     // columns used here. Both have about one row per account.
     Dataset<Row> latest = Tables.readOptional(spark, Accounts.TABLE_SCHEMA, cfg.tablePaths(cfg.accounts(), Accounts.TABLE), d)
-        .map(a -> FeatureCalc.latestSnapshot(a)
+        .map(a -> FeatureCalc.latestSnapshot(a, Accounts.SCREEN_NAME, Accounts.FOLLOWERS_COUNT)
             .select(Accounts.PLATFORM, Accounts.ACCOUNT_ID, Accounts.SCREEN_NAME, Accounts.FOLLOWERS_COUNT)
             .persist(StorageLevel.MEMORY_AND_DISK()))
         .orElse(null);

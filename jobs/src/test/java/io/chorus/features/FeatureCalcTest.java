@@ -231,6 +231,18 @@ class FeatureCalcTest extends SparkTestBase {
     assertThat(shuffled).as(latest).doesNotContain(Accounts.DESCRIPTION + "#").doesNotContain(Accounts.DISPLAY_NAME + "#").contains(Accounts.SCREEN_NAME + "#");
   }
 
+  /** The latest snapshot with some columns is the full latest snapshot's projection, chosen from rows carrying only those. */
+  @Test
+  void latestSnapshotOfSomeColumnsMovesOnlyThose() {
+    Dataset<Row> some = FeatureCalc.latestSnapshot(accounts, Accounts.SCREEN_NAME, Accounts.FOLLOWERS_COUNT);
+    assertThat(some.columns()).containsExactly(Accounts.PLATFORM, Accounts.ACCOUNT_ID, Accounts.OBSERVED_AT, Accounts.SCREEN_NAME, Accounts.FOLLOWERS_COUNT);
+    assertThat(some.collectAsList()).containsExactlyInAnyOrderElementsOf(
+        FeatureCalc.latestSnapshot(accounts).select(some.columns()[0], java.util.Arrays.copyOfRange(some.columns(), 1, 5)).collectAsList());
+    assertThat(some.filter(org.apache.spark.sql.functions.col(Accounts.ACCOUNT_ID).equalTo("a")).first().<String>getAs(Accounts.SCREEN_NAME)).isEqualTo("abc123");
+    String plan = some.queryExecution().executedPlan().toString();
+    assertThat(plan.substring(plan.indexOf("Exchange"))).as(plan).doesNotContain(Accounts.DESCRIPTION + "#").doesNotContain(Accounts.FRIENDS_COUNT + "#");
+  }
+
   /** Digits are counted without a regular expression; the count equals what removing [^0-9] leaves, for any text. */
   @Test
   void digitCountsEqualTheRegularExpressionsForAnyText() {
