@@ -52,6 +52,7 @@ public final class FeatureCalc {
   static final String GAP = "_gap";
   static final String HOUR = "_hour";
   static final String MINUTE = "_minute";
+  static final String MINUTE_POSTS = "_minute_posts";
   static final String PARENT_TS = "_parent_ts";
   /** Inter-post gaps are binned by floor(log2(seconds)); the last bin holds gaps of 2^19 s (6 days) and more. */
   public static final int GAP_BINS = 20;
@@ -258,9 +259,8 @@ public final class FeatureCalc {
   static final String SOURCE_HASH = "_source_hash";
   static final String KIND = "_kind";
   static final String VALUE = "_value";
-  static final String VALUE_POSTS = "_value_posts";
   /** Kinds of value counted per account by {@link #distinctCounts}. */
-  static final int SOURCE = 0, TEXT = 1, NEAR_TEXT = 2, CLOCK_MINUTE = 3;
+  static final int SOURCE = 0, TEXT = 1, NEAR_TEXT = 2;
 
   /**
    * The per-account key of the behaviour features: two 64-bit hashes of (platform, account id), in
@@ -295,13 +295,18 @@ public final class FeatureCalc {
   /**
    * Inter-post gap statistics per account: the gap from each post to the account's previous one
    * (a window over the account's posts in time order), their mean, standard deviation, count and
-   * histogram of floor(log2(seconds)) bins. Only the key and the time go through the sort and the
-   * window, which copy every row they pass: equal times give the same gaps in either order.
+   * histogram of floor(log2(seconds)) bins; and the largest number of posts in one clock minute (UTC
+   * epoch minute), counted by a window over each account's minute. The posts are sorted once, by
+   * account, minute and time: that order is time order, and it holds each account's minutes
+   * together, so both windows read it without another sort. Only the key, the time and the minute
+   * go through the sort and the windows, which copy every row they pass: equal times give the same
+   * gaps in either order.
    */
   static Dataset<Row> gapStats(Dataset<Row> posts) {
     Column ts = unix_seconds(col(Posts.CREATED_AT));
-    Dataset<Row> gaps = byAccount(posts, col(Posts.CREATED_AT))
-        .withColumn(GAP, ts.minus(lag(ts, 1).over(Window.partitionBy(KEY_1, KEY_2).orderBy(Posts.CREATED_AT))));
+    Dataset<Row> gaps = byAccount(posts, col(Posts.CREATED_AT), floor(ts.divide(60)).as(MINUTE))
+        .withColumn(GAP, ts.minus(lag(ts, 1).over(Window.partitionBy(KEY_1, KEY_2).orderBy(MINUTE, Posts.CREATED_AT))))
+        .withColumn(MINUTE_POSTS, count(lit(1)).over(Window.partitionBy(KEY_1, KEY_2, MINUTE)));
     Column gapBin = when(col(GAP).isNotNull(), least(lit((double) GAP_BINS - 1), floor(log(2.0, greatest(col(GAP), lit(1))))));
     List<Column> aggs = new ArrayList<>();
     for (int b = 0; b < GAP_BINS; b++) {
@@ -310,6 +315,7 @@ public final class FeatureCalc {
     aggs.add(avg(col(GAP)).as("_gap_mean"));
     aggs.add(stddev_pop(col(GAP)).as("_gap_sd"));
     aggs.add(count(col(GAP)).as("_gaps"));
+    aggs.add(max(when(col(MINUTE).isNotNull(), col(MINUTE_POSTS))).cast("double").as(MAX_POSTS_PER_MINUTE));
     return gaps.groupBy(KEY_1, KEY_2).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
   }
 
@@ -337,34 +343,30 @@ public final class FeatureCalc {
   }
 
   /**
-   * Per account, the number of distinct sources, own texts and own normalised texts, and the
-   * largest number of posts in one clock minute (UTC epoch minute). Each post yields one row per
-   * kind of value (sources and texts as 64-bit hashes, null for reposts' texts, whose text is the
-   * original's); one hash aggregate counts the posts per (account, kind, value) and a second one
-   * counts the values and takes the largest per-minute count. Hash aggregates keep the per-account
-   * aggregates code-generated, which a distinct count or a set per account would not.
+   * Per account, the number of distinct sources, own texts and own normalised texts. Each post
+   * yields one row per kind of value (as 64-bit hashes, null for reposts' texts, whose text is the
+   * original's); one hash aggregate keeps the distinct (account, kind, value) rows and a second one
+   * counts them per kind. Hash aggregates keep the per-account aggregates code-generated, which a
+   * distinct count or a set per account would not.
    */
   static Dataset<Row> distinctCounts(Dataset<Row> posts) {
     Column own = col(Posts.KIND).notEqual(Posts.KIND_REPOST);
     Dataset<Row> p = byAccount(posts,
         when(col(Posts.SOURCE).isNotNull(), xxhash64(col(Posts.SOURCE))).as(SOURCE_HASH),
         when(own, xxhash64(coalesce(col(Posts.TEXT), lit("")))).as(TEXT_HASH),
-        when(own, xxhash64(normalisedText(col(Posts.TEXT)))).as(NEAR_HASH),
-        floor(unix_seconds(col(Posts.CREATED_AT)).divide(60)).as(MINUTE));
+        when(own, xxhash64(normalisedText(col(Posts.TEXT)))).as(NEAR_HASH));
     Column values = array(
         struct(lit(SOURCE).as(KIND), col(SOURCE_HASH).as(VALUE)),
         struct(lit(TEXT).as(KIND), col(TEXT_HASH).as(VALUE)),
-        struct(lit(NEAR_TEXT).as(KIND), col(NEAR_HASH).as(VALUE)),
-        struct(lit(CLOCK_MINUTE).as(KIND), col(MINUTE).as(VALUE)));
+        struct(lit(NEAR_TEXT).as(KIND), col(NEAR_HASH).as(VALUE)));
     return p.select(col(KEY_1), col(KEY_2), explode(values).as("_v"))
         .select(col(KEY_1), col(KEY_2), col("_v." + KIND).as(KIND), col("_v." + VALUE).as(VALUE))
         .filter(col(VALUE).isNotNull())
-        .groupBy(KEY_1, KEY_2, KIND, VALUE).agg(count(lit(1)).as(VALUE_POSTS))
+        .distinct()
         .groupBy(KEY_1, KEY_2).agg(
             count(when(col(KIND).equalTo(SOURCE), 1)).cast("double").as(DISTINCT_SOURCES),
             count(when(col(KIND).equalTo(TEXT), 1)).as("_own_distinct"),
-            count(when(col(KIND).equalTo(NEAR_TEXT), 1)).as("_own_near_distinct"),
-            max(when(col(KIND).equalTo(CLOCK_MINUTE), col(VALUE_POSTS))).cast("double").as(MAX_POSTS_PER_MINUTE));
+            count(when(col(KIND).equalTo(NEAR_TEXT), 1)).as("_own_near_distinct"));
   }
 
   /**

@@ -199,14 +199,14 @@ class FeatureCalcTest extends SparkTestBase {
   }
 
   /**
-   * The behaviour features sort once (the gaps' window, over keys and times only) and aggregate by
+   * The behaviour features sort once (for the gaps' and clock minutes' windows, over keys, minutes and times only) and aggregate by
    * code-generated hash aggregates: no sort-based or object-hash aggregate, no sort-merge join, one
    * exchange of the posts per per-account table plus two for the repost lookup.
    */
   @Test
   void behaviourFeaturesSortOnlyTheGapWindowAndAggregateByHash() {
     String plan = FeatureCalc.behaviourFeatures(posts).queryExecution().executedPlan().toString();
-    assertThat(plan.split("\\bWindow \\[", -1)).as(plan).hasSize(2);
+    assertThat(plan.split("\\bWindow \\[", -1)).as("the gaps' window and the clock minutes' window: " + plan).hasSize(3);
     assertThat(plan.split("\\bSort \\[", -1)).as(plan).hasSize(2);
     assertThat(plan).as(plan).doesNotContain("SortAggregate").doesNotContain("ObjectHashAggregate").doesNotContain("SortMergeJoin");
     String window = plan.substring(plan.indexOf("Sort ["), plan.indexOf("Exchange", plan.indexOf("Sort [")));
