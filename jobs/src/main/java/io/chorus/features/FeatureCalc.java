@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.stddev_pop;
@@ -53,6 +54,7 @@ public final class FeatureCalc {
   static final String HOUR = "_hour";
   static final String MINUTE = "_minute";
   static final String MINUTE_POSTS = "_minute_posts";
+  static final String SNAPSHOT_RANK = "_snapshot_rank";
   static final String PARENT_TS = "_parent_ts";
   /** Inter-post gaps are binned by floor(log2(seconds)); the last bin holds gaps of 2^19 s (6 days) and more. */
   public static final int GAP_BINS = 20;
@@ -148,23 +150,20 @@ public final class FeatureCalc {
   }
 
   /**
-   * The latest snapshot per account (as {@link #latestSnapshot}, by observed_at) of
-   * {@link #profileSnapshots}: one row per account with the key, platform, id, screen name and the
-   * profile's numbers. Grouped by the key, so the result is partitioned by it and the profile's joins
-   * on the key need no further shuffle.
+   * The latest snapshot per account (by observed_at, as {@link #latestSnapshot}; one of them when
+   * several share the latest time) of {@link #profileSnapshots}: one row per account with the key,
+   * platform, id, screen name and the profile's numbers. The snapshots are shuffled by the key and
+   * numbered newest first by a window, which sorts them once after the shuffle; an aggregate
+   * keeping the latest struct would sort them on both sides of the shuffle, since a struct buffer
+   * has no hash aggregate. The result is partitioned by the key, so the profile's joins on it need
+   * no further shuffle.
    */
   public static Dataset<Row> latestProfile(Dataset<Row> accounts) {
-    Dataset<Row> s = profileSnapshots(accounts);
-    List<Column> fields = new ArrayList<>();
-    for (String c : s.columns()) {
-      if (!c.equals(KEY_1) && !c.equals(KEY_2)) {
-        fields.add(col(c));
-      }
-    }
-    return s.groupBy(KEY_1, KEY_2)
-        .agg(max_by(struct(fields.toArray(new Column[0])), col(Accounts.OBSERVED_AT)).as("_s"))
-        .select(col(KEY_1), col(KEY_2), col("_s.*"))
-        .drop(Accounts.OBSERVED_AT);
+    return profileSnapshots(accounts)
+        .repartition(col(KEY_1), col(KEY_2))
+        .withColumn(SNAPSHOT_RANK, row_number().over(Window.partitionBy(KEY_1, KEY_2).orderBy(col(Accounts.OBSERVED_AT).desc())))
+        .filter(col(SNAPSHOT_RANK).equalTo(1))
+        .drop(SNAPSHOT_RANK, Accounts.OBSERVED_AT);
   }
 
   /**
