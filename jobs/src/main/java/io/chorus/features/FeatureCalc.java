@@ -19,7 +19,6 @@ import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sequence;
@@ -89,9 +88,10 @@ public final class FeatureCalc {
   }
 
   /**
-   * The latest snapshot per account: with {@code columns}, only those besides platform, account id
-   * and observed_at, so the aggregate (sorted: its struct has no fixed-width buffer) moves narrow
-   * rows; without, every column.
+   * The latest snapshot per account (one of them when several share the latest time): with
+   * {@code columns}, only those besides platform, account id and observed_at, so the shuffle and
+   * the sort move narrow rows; without, every column. The snapshots are numbered newest first by a
+   * window per account, one sort after the shuffle (see {@link #latestProfile}).
    */
   public static Dataset<Row> latestSnapshot(Dataset<Row> accounts, String... columns) {
     Dataset<Row> rows = accounts;
@@ -102,10 +102,16 @@ public final class FeatureCalc {
       }
       rows = accounts.select(keep.toArray(new Column[0]));
     }
-    return rows
-        .groupBy(Accounts.PLATFORM, Accounts.ACCOUNT_ID)
-        .agg(max_by(struct(col("*")), col(Accounts.OBSERVED_AT)).as("s"))
-        .select("s.*");
+    return newestPer(rows, col(Accounts.PLATFORM), col(Accounts.ACCOUNT_ID));
+  }
+
+  /** The newest row (by observed_at) per {@code key}: a window numbering each key's rows newest first, keeping the first. */
+  static Dataset<Row> newestPer(Dataset<Row> snapshots, Column... key) {
+    return snapshots
+        .repartition(key)
+        .withColumn(SNAPSHOT_RANK, row_number().over(Window.partitionBy(key).orderBy(col(Accounts.OBSERVED_AT).desc())))
+        .filter(col(SNAPSHOT_RANK).equalTo(1))
+        .drop(SNAPSHOT_RANK);
   }
 
   /**
@@ -159,11 +165,7 @@ public final class FeatureCalc {
    * no further shuffle.
    */
   public static Dataset<Row> latestProfile(Dataset<Row> accounts) {
-    return profileSnapshots(accounts)
-        .repartition(col(KEY_1), col(KEY_2))
-        .withColumn(SNAPSHOT_RANK, row_number().over(Window.partitionBy(KEY_1, KEY_2).orderBy(col(Accounts.OBSERVED_AT).desc())))
-        .filter(col(SNAPSHOT_RANK).equalTo(1))
-        .drop(SNAPSHOT_RANK, Accounts.OBSERVED_AT);
+    return newestPer(profileSnapshots(accounts), col(KEY_1), col(KEY_2)).drop(Accounts.OBSERVED_AT);
   }
 
   /**

@@ -233,7 +233,10 @@ class FeatureCalcTest extends SparkTestBase {
     assertThat(shuffled).as(latest).doesNotContain(Accounts.DESCRIPTION + "#").doesNotContain(Accounts.DISPLAY_NAME + "#").contains(Accounts.SCREEN_NAME + "#");
   }
 
-  /** The latest snapshot with some columns is the full latest snapshot's projection, chosen from rows carrying only those. */
+  /**
+   * The latest snapshot with some columns is the full latest snapshot's projection, chosen from rows
+   * carrying only those, sorted once after the shuffle.
+   */
   @Test
   void latestSnapshotOfSomeColumnsMovesOnlyThose() {
     Dataset<Row> some = FeatureCalc.latestSnapshot(accounts, Accounts.SCREEN_NAME, Accounts.FOLLOWERS_COUNT);
@@ -243,6 +246,7 @@ class FeatureCalcTest extends SparkTestBase {
     assertThat(some.filter(org.apache.spark.sql.functions.col(Accounts.ACCOUNT_ID).equalTo("a")).first().<String>getAs(Accounts.SCREEN_NAME)).isEqualTo("abc123");
     String plan = some.queryExecution().executedPlan().toString();
     assertThat(plan.substring(plan.indexOf("Exchange"))).as(plan).doesNotContain(Accounts.DESCRIPTION + "#").doesNotContain(Accounts.FRIENDS_COUNT + "#");
+    assertThat(plan).as("one sort, after the shuffle: " + plan).doesNotContain("SortAggregate").containsOnlyOnce("Sort [");
   }
 
   /** Digits are counted without a regular expression; the count equals what removing [^0-9] leaves, for any text. */
