@@ -2,6 +2,11 @@ package io.chorus.features;
 
 import static io.chorus.Fixtures.post;
 import static io.chorus.schema.AccountFeatures.*;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -199,9 +204,10 @@ class FeatureCalcTest extends SparkTestBase {
   }
 
   /**
-   * The behaviour features sort once (for the gaps' and clock minutes' windows, over keys, minutes and times only) and aggregate by
-   * code-generated hash aggregates: no sort-based or object-hash aggregate, no sort-merge join, one
-   * exchange of the posts per per-account table plus two for the repost lookup.
+   * The behaviour features sort once (for the gaps' and the clock minutes' windows, over keys,
+   * minutes and times only) and aggregate by code-generated hash aggregates: no sort-based or
+   * object-hash aggregate, no sort-merge join, one exchange of the posts per per-account table plus
+   * two for the repost lookup.
    */
   @Test
   void behaviourFeaturesSortOnlyTheGapWindowAndAggregateByHash() {
@@ -210,14 +216,14 @@ class FeatureCalcTest extends SparkTestBase {
     assertThat(plan.split("\\bSort \\[", -1)).as(plan).hasSize(2);
     assertThat(plan).as(plan).doesNotContain("SortAggregate").doesNotContain("ObjectHashAggregate").doesNotContain("SortMergeJoin");
     String window = plan.substring(plan.indexOf("Sort ["), plan.indexOf("Exchange", plan.indexOf("Sort [")));
-    assertThat(window).as("the sorted rows carry the key and the time only").doesNotContain(Accounts.ACCOUNT_ID).doesNotContain("text");
+    assertThat(window).as("the sorted rows carry the key, the minute and the time only").doesNotContain(Accounts.ACCOUNT_ID).doesNotContain("text");
   }
 
   /**
    * The profile side moves narrow rows and joins without sorting: the latest snapshot is chosen
    * from rows that no longer carry descriptions or display names, after one shuffle by the account
-   * key, and the likelihood's aggregate and the joins of profile, likelihood and behaviour features
-   * on that key need no exchange that Spark adds (the behaviour side's own aside).
+   * key; the likelihood's aggregate and the joins of profile, likelihood and behaviour features on
+   * that key add no exchange beyond those the behaviour features plan on their own.
    */
   @Test
   void profileSideShufflesNarrowRowsOnceByKeyAndNeverSortMergeJoins() {
@@ -243,7 +249,7 @@ class FeatureCalcTest extends SparkTestBase {
     assertThat(some.columns()).containsExactly(Accounts.PLATFORM, Accounts.ACCOUNT_ID, Accounts.OBSERVED_AT, Accounts.SCREEN_NAME, Accounts.FOLLOWERS_COUNT);
     assertThat(some.collectAsList()).containsExactlyInAnyOrderElementsOf(
         FeatureCalc.latestSnapshot(accounts).select(some.columns()[0], java.util.Arrays.copyOfRange(some.columns(), 1, 5)).collectAsList());
-    assertThat(some.filter(org.apache.spark.sql.functions.col(Accounts.ACCOUNT_ID).equalTo("a")).first().<String>getAs(Accounts.SCREEN_NAME)).isEqualTo("abc123");
+    assertThat(some.filter(col(Accounts.ACCOUNT_ID).equalTo("a")).first().<String>getAs(Accounts.SCREEN_NAME)).isEqualTo("abc123");
     String plan = some.queryExecution().executedPlan().toString();
     assertThat(plan.substring(plan.indexOf("Exchange"))).as(plan).doesNotContain(Accounts.DESCRIPTION + "#").doesNotContain(Accounts.FRIENDS_COUNT + "#");
     assertThat(plan).as("one sort, after the shuffle: " + plan).doesNotContain("SortAggregate").containsOnlyOnce("Sort [");
@@ -260,10 +266,7 @@ class FeatureCalcTest extends SparkTestBase {
     texts.add(org.apache.spark.sql.RowFactory.create((Object) null));
     Dataset<Row> d = spark.createDataFrame(texts, new org.apache.spark.sql.types.StructType().add("t", "string"));
     List<Row> got = d.select(
-        FeatureCalc.digits(org.apache.spark.sql.functions.col("t")),
-        org.apache.spark.sql.functions.length(org.apache.spark.sql.functions.regexp_replace(
-            org.apache.spark.sql.functions.coalesce(org.apache.spark.sql.functions.col("t"), org.apache.spark.sql.functions.lit("")), "[^0-9]", ""))
-            .cast("double")).collectAsList();
+        FeatureCalc.digits(col("t")), length(regexp_replace(coalesce(col("t"), lit("")), "[^0-9]", "")).cast("double")).collectAsList();
     assertThat(got).hasSize(texts.size()).allSatisfy(r -> assertThat(r.getDouble(0)).as(r.toString()).isEqualTo(r.getDouble(1)));
     assertThat(got.get(0).getDouble(0)).isEqualTo(3.0);
     assertThat(got.get(5).getDouble(0)).isEqualTo(2.0);
