@@ -240,4 +240,23 @@ class CoordinationDetectorTest extends SparkTestBase {
     assertThat(edges.get("s1-s2").<Long>getAs(Coordination.N_SHARED)).isEqualTo(3L);
     assertThat(edges.get("s1-s2").<String>getAs(Coordination.TRACE)).isEqualTo(Coordination.SYNCHRONY);
   }
+
+  @Test
+  void theSameHashtagSequenceOnTheSameDayIsATraceAndItsKeyIsALong() {
+    // h1 and h2 post the same three sequences on 1 March; h3 posts the first one's tags in another
+    // order, the second on another day and the third as h1 did, which is one shared trace: too few.
+    Dataset<Row> posts = Fixtures.posts(spark,
+        post("a1", "h1", at(1, 0)).hashtags("Vote", "Border", "Lies"), post("a2", "h2", at(50, 0)).hashtags("Vote", "Border", "Lies"),
+        post("b1", "h1", at(2, 0)).hashtags("Tax", "Fraud"), post("b2", "h2", at(3, 0)).hashtags("Tax", "Fraud"),
+        post("c1", "h1", at(4, 0)).hashtags("Ukraine", "NATO"), post("c2", "h2", at(5, 0)).hashtags("Ukraine", "NATO"),
+        post("d1", "h3", at(6, 0)).hashtags("Border", "Vote", "Lies"), post("d2", "h3", "2024-03-02T10:02:00Z").hashtags("Tax", "Fraud"),
+        post("d3", "h3", at(7, 0)).hashtags("Ukraine", "NATO"));
+    CoordinationDetector.Params tags = new CoordinationDetector.Params(60, 3, 0.3, 100, 50, List.of(Coordination.HASHTAG_SEQUENCE));
+    Dataset<Row> traces = CoordinationDetector.traces(posts, tags);
+    assertThat(traces.schema().apply(CoordinationDetector.TRACE_KEY).dataType()).isEqualTo(org.apache.spark.sql.types.DataTypes.LongType);
+    assertThat(traces.select(CoordinationDetector.TRACE_KEY).distinct().count()).as("3 shared sequences, h3's reordered and next-day ones").isEqualTo(5L);
+    Map<String, Row> edges = edgesByPair(CoordinationDetector.edges(traces, tags));
+    assertThat(edges).containsOnlyKeys("h1-h2");
+    assertThat(edges.get("h1-h2").<Long>getAs(Coordination.N_SHARED)).isEqualTo(3L);
+  }
 }
