@@ -19,6 +19,7 @@ import io.chorus.pipeline.PipelineJob;
 import io.chorus.pipeline.Summary;
 import io.chorus.report.ReportConfig;
 import io.chorus.report.ReportJob;
+import io.chorus.spark.ShufflePartitions;
 import io.chorus.spark.SparkSessions;
 import io.chorus.spark.Stages;
 import java.io.PrintStream;
@@ -141,7 +142,7 @@ public final class Chorus {
   static RunManifest stage(String command, SparkSession spark, Flags f, StageBody body) {
     JobConfig cfg = JobConfig.from(f);
     RunManifest manifest = new RunManifest(command, cfg.runDate(), cfg.flags());
-    body.run(spark, cfg, manifest);
+    ShufflePartitions.sized(spark, command, cfg, manifest, () -> body.run(spark, cfg, manifest));
     String path = manifest.write(spark, cfg.output());
     if ("pipeline".equals(command)) {
       System.out.println(Summary.render(spark, cfg, manifest, path));

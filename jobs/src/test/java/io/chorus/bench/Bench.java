@@ -3,6 +3,7 @@ package io.chorus.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.chorus.ChildProcesses;
+import io.chorus.spark.ShufflePartitions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +36,10 @@ public final class Bench {
       "chorus \\| (\\S+)\\s*\\| done in ([\\d.]+) s \\| rows in ([\\d,]+) \\| rows out ([\\d,]+)(?: \\| peak RSS ([\\d,]+) MiB)?");
   static final Duration TIMEOUT = Duration.ofHours(3);
 
-  /** {@code warmups} is 0 or 1; {@code eventLog}, when set, is where every child JVM writes its Spark event log. */
+  /**
+   * {@code warmups} is 0 or 1; {@code eventLog}, when set, is where every child JVM writes its Spark event log;
+   * {@code shufflePartitions} 0 leaves the count to Chorus, which sizes it to the posts (ShufflePartitions).
+   */
   record Options(List<Long> sizes, int runs, int warmups, Path cache, Path results, String heap, int shufflePartitions, Path ira, int iraRuns,
       Path eventLog, Path reuseModel) {}
 
@@ -89,7 +93,7 @@ public final class Bench {
     report.put("date", LocalDate.now().toString());
     report.put("machine", Machine.describe());
     report.put("method", Map.of("runs", o.runs(), "warmup", o.warmups(), "statistic", "median", "heap", o.heap(), "master", "local[2]",
-        "shuffle_partitions", o.shufflePartitions(), "duckdb_memory_limit", Bench.DuckDbBaseline.DUCKDB_MEMORY));
+        "shuffle_partitions", partitionsMethod(o), "duckdb_memory_limit", Bench.DuckDbBaseline.DUCKDB_MEMORY));
     // Sizes measured earlier the same day and not re-run now are kept, each with its own runs and warm-ups.
     Path today = o.results().resolve("results").resolve(report.get("date") + ".json");
     Map<String, Object> earlier = Files.exists(today) ? readJson(today) : Map.of();
@@ -119,7 +123,7 @@ public final class Bench {
     Path cache = Path.of("bench/cache");
     Path results = Path.of("bench");
     String heap = "3g";
-    int partitions = 8;
+    int partitions = 0;
     Path ira = null;
     int iraRuns = 1;
     for (int i = 0; i < args.length; i++) {
@@ -136,7 +140,7 @@ public final class Bench {
         case "--ira" -> ira = Path.of(args[++i]);
         case "--ira-runs" -> iraRuns = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown bench flag " + args[i]
-            + " (known: --sizes 1M,10M,30M --runs 3 --warmups 1 --event-log DIR --reuse-model DIR --cache DIR --results DIR --heap 3g --shuffle-partitions 8 --ira DIR --ira-runs 1)");
+            + " (known: --sizes 1M,10M,30M --runs 3 --warmups 1 --event-log DIR --reuse-model DIR --cache DIR --results DIR --heap 3g --shuffle-partitions N (default: sized by Chorus) --ira DIR --ira-runs 1)");
       }
     }
     if (warmups < 0 || warmups > 1 || runs < 1) {
@@ -157,12 +161,29 @@ public final class Bench {
 
   static Map<String, String> sparkProps(Options o) {
     Map<String, String> p = new LinkedHashMap<>(Map.of("spark.master", "local[2]", "spark.ui.enabled", "false",
-        "spark.sql.shuffle.partitions", String.valueOf(o.shufflePartitions()), "spark.driver.host", "127.0.0.1", "spark.ui.showConsoleProgress", "false"));
+        "spark.driver.host", "127.0.0.1", "spark.ui.showConsoleProgress", "false"));
+    if (o.shufflePartitions() > 0) {
+      p.put(ShufflePartitions.KEY, String.valueOf(o.shufflePartitions()));
+    }
     if (o.eventLog() != null) {
       p.put("spark.eventLog.enabled", "true");
       p.put("spark.eventLog.dir", o.eventLog().toUri().toString());
     }
     return p;
+  }
+
+  /** The method's shuffle partitions: the count given, or how Chorus sizes them. */
+  static Object partitionsMethod(Options o) {
+    return o.shufflePartitions() > 0 ? o.shufflePartitions()
+        : "sized by Chorus: one per " + (ShufflePartitions.BYTES_PER_PARTITION >> 20) + " MiB of posts input, at least the cores";
+  }
+
+  static final Pattern PARTITIONS = Pattern.compile("chorus \\| pipeline\\s*\\| (\\d+) shuffle partitions");
+
+  /** The shuffle partitions a pipeline run printed it chose, or null when the count was given. */
+  static Integer partitionsChosen(String output) {
+    Matcher m = PARTITIONS.matcher(output);
+    return m.find() ? Integer.valueOf(m.group(1)) : null;
   }
 
   /** One child JVM run: wall seconds, exit, output, and the JVM's peak RSS sampled from /proc. */
@@ -264,6 +285,7 @@ public final class Bench {
       if (!warmup) {
         rounds.add(p, s.seconds(), duck);
       }
+      r.put("shuffle_partitions", o.shufflePartitions() > 0 ? Integer.valueOf(o.shufflePartitions()) : partitionsChosen(p.output()));
     }
     r.put("runs", o.runs());
     r.put("warmups", o.warmups());

@@ -22,7 +22,8 @@ final class BenchReadme {
         .append(m.get("java")).append(", ").append(m.get("os")).append(".\n\n");
     Map<String, Object> method = (Map<String, Object>) report.get("method");
     b.append("Method: Spark ").append(method.get("master")).append(", driver heap ").append(method.get("heap")).append(", ")
-        .append(method.get("shuffle_partitions")).append(" shuffle partitions. Each figure is the median of the measured runs (after a warm-up where the size's heading says so). The pipeline, the bare scan and DuckDB run side by side in every round, on the same Parquet files"
+        .append(method.get("shuffle_partitions") instanceof Number n ? n + " shuffle partitions" : "shuffle partitions " + method.get("shuffle_partitions"))
+        .append(". Each figure is the median of the measured runs (after a warm-up where the size's heading says so). The pipeline, the bare scan and DuckDB run side by side in every round, on the same Parquet files"
             + " (the pipeline's ingested posts). Pipeline and bare scan times are whole JVM processes, so both include JVM and Spark start-up."
             + " DuckDB runs in-process with 2 threads and the memory limit given under each size, and writes Parquet like the features stage does."
             + " Peak RSS is the kernel's high-water mark of the one JVM that is driver and executors in local mode.\n\n");
@@ -74,7 +75,8 @@ final class BenchReadme {
     int warmups = ((Number) size.getOrDefault("warmups", method.getOrDefault("warmup", 1))).intValue();
     String how = runs == 1 ? "One run" : "Median of " + runs + " runs";
     return how + (warmups > 0 ? " after a warm-up" : ", no warm-up") + "; DuckDB memory limit "
-        + size.getOrDefault("duckdb_memory_limit", method.getOrDefault("duckdb_memory_limit", "3GB")) + ".";
+        + size.getOrDefault("duckdb_memory_limit", method.getOrDefault("duckdb_memory_limit", "3GB")) + "."
+        + (size.get("shuffle_partitions") instanceof Number n ? " " + n + " shuffle partitions." : "");
   }
 
   /** The section for `scripts/bench.sh features`: the features stage alone against DuckDB, per size. */

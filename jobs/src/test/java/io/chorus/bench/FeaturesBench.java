@@ -25,7 +25,7 @@ final class FeaturesBench {
     report.put("date", LocalDate.now().toString());
     report.put("machine", Machine.describe());
     report.put("method", Map.of("runs", o.runs(), "warmup", 1, "statistic", "median", "heap", o.heap(), "master", "local[2]",
-        "shuffle_partitions", o.shufflePartitions(), "duckdb_memory_limit", Bench.DuckDbBaseline.DUCKDB_MEMORY, "rounds", "features stage process, then DuckDB in-process, alternating"));
+        "shuffle_partitions", Bench.partitionsMethod(o), "duckdb_memory_limit", Bench.DuckDbBaseline.DUCKDB_MEMORY, "rounds", "features stage process, then DuckDB in-process, alternating"));
     List<Map<String, Object>> sizes = new ArrayList<>();
     report.put("sizes", sizes);
     for (long posts : o.sizes()) {
