@@ -521,14 +521,52 @@ public final class BotModel {
 
   /** account_scores rows for every account in {@code features}. */
   public static Dataset<Row> score(PipelineModel model, ModelMetadata md, Dataset<Row> features) {
-    return withProbability(model, features)
+    Contributions forest = contributions(model);
+    Transformer[] stages = model.stages();
+    int rf = 0;
+    while (!(stages[rf] instanceof org.apache.spark.ml.classification.RandomForestClassificationModel)) {
+      rf++;
+    }
+    boolean calibrated = stages[stages.length - 1] instanceof IsotonicRegressionModel;
+    if (!forest.walkable() || stages.length - rf > (calibrated ? 2 : 1)) {
+      // A forest with categorical splits or more than two classes, or stages after it other than
+      // the calibrator: MLlib's own transform, and the attributions in a walk of their own.
+      return scoreByMllib(model, md, features);
+    }
+    // The stages before the forest (imputation, assembler) as fitted; then one walk of the trees
+    // gives both the forest's probability and the attributions; then the calibrator, if any, reads
+    // the class-1 entry of the probability vector as it does after MLlib's forest.
+    Dataset<Row> x = features;
+    for (int k = 0; k < rf; k++) {
+      x = stages[k].transform(x);
+    }
+    String s = "_score";
+    x = x.withColumn(s, forest.scoreColumn(VECTOR));
+    Column p1 = col(s + "." + Contributions.P1);
+    if (calibrated) {
+      x = stages[stages.length - 1].transform(
+          x.withColumn(PROBABILITY, org.apache.spark.ml.functions.array_to_vector(org.apache.spark.sql.functions.array(lit(1.0).minus(p1), p1))));
+      x = x.withColumn(AccountScores.BOT_PROBABILITY, col(CALIBRATED));
+    } else {
+      x = x.withColumn(AccountScores.BOT_PROBABILITY, p1);
+    }
+    return scored(x, md, col(s + "." + AccountScores.TOP_FEATURES));
+  }
+
+  /** {@link #score} through MLlib's forest transform, with the attributions in a walk of their own. */
+  static Dataset<Row> scoreByMllib(PipelineModel model, ModelMetadata md, Dataset<Row> features) {
+    return scored(withProbability(model, features), md, contributions(model).column(VECTOR));
+  }
+
+  private static Dataset<Row> scored(Dataset<Row> withProbability, ModelMetadata md, Column topFeatures) {
+    return withProbability
         .select(
             col(AccountFeatures.ACCOUNT_ID),
             col(AccountFeatures.PLATFORM),
             col(AccountScores.BOT_PROBABILITY),
             col(AccountScores.BOT_PROBABILITY).geq(md.threshold()).as(AccountScores.IS_LIKELY_BOT),
             lit(md.modelId()).as(AccountScores.MODEL_ID),
-            contributions(model).column(VECTOR).as(AccountScores.TOP_FEATURES));
+            topFeatures.as(AccountScores.TOP_FEATURES));
   }
 
   /** Path attributions of the model's forest over the assembler's features. */

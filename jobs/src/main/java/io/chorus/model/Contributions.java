@@ -45,6 +45,11 @@ public final class Contributions implements Serializable {
   private final int[][] left;
   private final int[][] right;
   private final double[][] share;
+  /** Per tree, per node: the node's class-0 and class-1 vote, each class count over the node's total, as MLlib's forest votes. */
+  private final double[][] vote0;
+  private final double[][] vote1;
+  /** Every split continuous and every node's stats binary: {@link #score} reproduces the forest's probability. */
+  private final boolean walkable;
   private final String[] names;
 
   private Contributions(RandomForestClassificationModel forest, List<String> names) {
@@ -55,6 +60,9 @@ public final class Contributions implements Serializable {
     left = new int[n][];
     right = new int[n][];
     share = new double[n][];
+    vote0 = new double[n][];
+    vote1 = new double[n][];
+    boolean binaryContinuous = forest.numClasses() == 2;
     for (int t = 0; t < n; t++) {
       List<Node> nodes = new ArrayList<>();
       collect(trees[t].rootNode(), nodes);
@@ -64,6 +72,8 @@ public final class Contributions implements Serializable {
       left[t] = new int[m];
       right[t] = new int[m];
       share[t] = new double[m];
+      vote0[t] = new double[m];
+      vote1[t] = new double[m];
       java.util.IdentityHashMap<Node, Integer> index = new java.util.IdentityHashMap<>();
       for (int i = 0; i < m; i++) {
         index.put(nodes.get(i), i);
@@ -76,6 +86,15 @@ public final class Contributions implements Serializable {
           total += s;
         }
         share[t][i] = total > 0 && stats.length > 1 ? stats[1] / total : 0;
+        // MLlib skips a leaf whose total is 0; adding 0.0 to a vote changes nothing.
+        binaryContinuous &= stats.length == 2;
+        if (total != 0 && stats.length == 2) {
+          vote0[t][i] = stats[0] / total;
+          vote1[t][i] = stats[1] / total;
+        }
+        if (node instanceof InternalNode in && !(in.split() instanceof ContinuousSplit)) {
+          binaryContinuous = false;
+        }
         if (node instanceof InternalNode in && in.split() instanceof ContinuousSplit split) {
           feature[t][i] = split.featureIndex();
           threshold[t][i] = split.threshold();
@@ -87,6 +106,12 @@ public final class Contributions implements Serializable {
       }
     }
     this.names = names.toArray(String[]::new);
+    this.walkable = binaryContinuous;
+  }
+
+  /** Whether {@link #score} gives the forest's own probability: a binary forest with continuous splits only. */
+  public boolean walkable() {
+    return walkable;
   }
 
   private static void collect(Node node, List<Node> out) {
@@ -108,18 +133,36 @@ public final class Contributions implements Serializable {
   /** Mean contribution of each feature over the trees for one feature vector. */
   double[] contributions(Vector x) {
     double[] c = new double[names.length];
+    walk(x, c);
+    return c;
+  }
+
+  /**
+   * One walk of every tree along the path {@code x} takes: the mean contributions go into {@code c},
+   * and the result is the forest's class-1 probability computed as MLlib's forest computes it (the
+   * leaves' class votes summed over the trees in order, then normalised by their sum).
+   */
+  double walk(Vector x, double[] c) {
+    double v0 = 0;
+    double v1 = 0;
     for (int t = 0; t < feature.length; t++) {
+      int[] f = feature[t];
+      double[] th = threshold[t];
+      double[] sh = share[t];
       int i = 0;
-      while (feature[t][i] >= 0) {
-        int next = x.apply(feature[t][i]) <= threshold[t][i] ? left[t][i] : right[t][i];
-        c[feature[t][i]] += share[t][next] - share[t][i];
+      while (f[i] >= 0) {
+        int next = x.apply(f[i]) <= th[i] ? left[t][i] : right[t][i];
+        c[f[i]] += sh[next] - sh[i];
         i = next;
       }
+      v0 += vote0[t][i];
+      v1 += vote1[t][i];
     }
-    for (int f = 0; f < c.length; f++) {
-      c[f] /= feature.length;
+    for (int k = 0; k < c.length; k++) {
+      c[k] /= feature.length;
     }
-    return c;
+    double sum = v0 + v1;
+    return sum != 0 ? v1 / sum : v1;
   }
 
   /** The forest's base value: the mean root bot share over the trees. */
@@ -133,15 +176,25 @@ public final class Contributions implements Serializable {
 
   /** Up to {@link #TOP} (feature, contribution) with the largest positive contributions, largest first. */
   List<Row> top(Vector x) {
-    double[] c = contributions(x);
-    Integer[] order = new Integer[c.length];
-    for (int i = 0; i < c.length; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> c[b] != c[a] ? Double.compare(c[b], c[a]) : names[a].compareTo(names[b]));
-    List<Row> out = new ArrayList<>();
-    for (int k = 0; k < Math.min(TOP, order.length) && c[order[k]] > 0; k++) {
-      out.add(RowFactory.create(names[order[k]], c[order[k]]));
+    return top(contributions(x));
+  }
+
+  /** The largest positive of {@code c}, largest first, ties by feature name: a selection, not a sort of every feature. */
+  List<Row> top(double[] c) {
+    List<Row> out = new ArrayList<>(TOP);
+    boolean[] taken = new boolean[c.length];
+    for (int k = 0; k < TOP; k++) {
+      int best = -1;
+      for (int f = 0; f < c.length; f++) {
+        if (!taken[f] && c[f] > 0 && (best < 0 || c[f] > c[best] || (c[f] == c[best] && names[f].compareTo(names[best]) < 0))) {
+          best = f;
+        }
+      }
+      if (best < 0) {
+        break;
+      }
+      taken[best] = true;
+      out.add(RowFactory.create(names[best], c[best]));
     }
     return out;
   }
@@ -150,6 +203,30 @@ public final class Contributions implements Serializable {
   public Column column(String vectorCol) {
     Contributions self = this;
     UserDefinedFunction f = udf((UDF1<Vector, List<Row>>) v -> v == null ? List.of() : self.top(v), AccountScores.TOP_FEATURES_TYPE);
+    return f.apply(col(vectorCol));
+  }
+
+  public static final String P1 = "p1";
+  /** The struct that {@link #scoreColumn} returns: the forest's class-1 probability and the top contributions. */
+  public static final org.apache.spark.sql.types.StructType SCORE_TYPE = new org.apache.spark.sql.types.StructType()
+      .add(P1, org.apache.spark.sql.types.DataTypes.DoubleType, false).add(AccountScores.TOP_FEATURES, AccountScores.TOP_FEATURES_TYPE);
+
+  /**
+   * The forest's class-1 probability and the top contributions from one walk of the trees, as a
+   * struct of {@link #SCORE_TYPE}; only for a {@link #walkable} forest. MLlib's own forest walks the
+   * same trees once more for the probability, and sums each leaf's class counts through a boxed
+   * Scala sum: at 10M posts, 800,000 accounts, about half of the scoring step's time.
+   */
+  public Column scoreColumn(String vectorCol) {
+    Contributions self = this;
+    UserDefinedFunction f = udf((UDF1<Vector, Row>) v -> {
+      if (v == null) {
+        return null;
+      }
+      double[] c = new double[self.names.length];
+      double p = self.walk(v, c);
+      return RowFactory.create(p, self.top(c));
+    }, SCORE_TYPE);
     return f.apply(col(vectorCol));
   }
 }

@@ -131,6 +131,40 @@ class BotModelTest extends SparkTestBase {
     }
   }
 
+  /**
+   * Scoring walks each tree once for both the probability and the attributions, instead of MLlib's
+   * forest transform plus a second walk. Every account's row must equal MLlib's path exactly, with
+   * the calibrator and without it, on the training accounts and on 300 fresh ones (random features,
+   * some missing), and MLlib's forest must not be in the plan.
+   */
+  @Test
+  void oneWalkOfTheTreesScoresExactlyAsMllibsForest() {
+    Random rnd = new Random(7);
+    List<Row> fresh = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Row r = featureRow("f" + i, rnd.nextBoolean(), rnd);
+      Object[] v = new Object[r.size()];
+      for (int k = 0; k < v.length; k++) {
+        v[k] = k >= 2 && rnd.nextDouble() < 0.1 ? null : r.get(k);
+      }
+      fresh.add(RowFactory.create(v));
+    }
+    Dataset<Row> all = features.unionByName(spark.createDataFrame(fresh, AccountFeatures.SCHEMA));
+    Transformer[] stages = trained.model().stages();
+    assertThat(stages[stages.length - 1]).isInstanceOf(IsotonicRegressionModel.class);
+    PipelineModel forestOnly = new org.apache.spark.ml.Pipeline()
+        .setStages(java.util.Arrays.copyOf(stages, stages.length - 1, org.apache.spark.ml.PipelineStage[].class)).fit(features);
+    for (PipelineModel m : List.of(trained.model(), forestOnly)) {
+      assertThat(BotModel.contributions(m).walkable()).isTrue();
+      Dataset<Row> fast = BotModel.score(m, trained.metadata(), all);
+      assertThat(fast.queryExecution().analyzed().toString()).doesNotContain("rawPrediction");
+      List<Row> expected = BotModel.scoreByMllib(m, trained.metadata(), all).orderBy("account_id").collectAsList();
+      List<Row> actual = fast.orderBy("account_id").collectAsList();
+      assertThat(actual).hasSize(500).isEqualTo(expected);
+      assertThat(actual.stream().map(r -> r.<Double>getAs(AccountScores.BOT_PROBABILITY)).distinct().count()).as("not a constant").isGreaterThan(5);
+    }
+  }
+
   @Test
   void accountWithoutPostsOrProfileStillScores() {
     Object[] v = new Object[AccountFeatures.SCHEMA.fields().length];
