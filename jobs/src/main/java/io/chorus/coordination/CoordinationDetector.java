@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.coalesce;
-import static org.apache.spark.sql.functions.posexplode;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
@@ -99,30 +98,32 @@ public final class CoordinationDetector {
   private CoordinationDetector() {}
 
   /**
-   * Bucket of the window since the first occurrence of the item on its platform. The window's keys
-   * lead with the item: its sort compares rows by a prefix of the first key, and the platform is
-   * nearly constant.
+   * Bucket of the window since the first occurrence of the item on its platform, from a long column
+   * that hashes the item with its platform. A window over one long key is sorted by radix sort; over
+   * two keys Spark's sort falls back to a comparison sort (TimSort) of every row.
    */
-  static Column bucketSinceFirst(String itemCol, long windowSeconds) {
+  static Column bucketSinceFirst(String itemOnPlatformCol, long windowSeconds) {
     Column t = unix_seconds(col(Posts.CREATED_AT));
-    Column first = min(t).over(Window.partitionBy(col(itemCol), col(Posts.PLATFORM)));
+    Column first = min(t).over(Window.partitionBy(col(itemOnPlatformCol)));
     return floor(t.minus(first).divide(windowSeconds)).cast("long");
   }
 
   static final String ITEM_HASH = "_item_hash";
 
   /**
-   * The trace rows of one type: the trace key is a 64-bit hash of the item and its window, not the
-   * text "item|window". Each trace key is grouped, sorted and joined on about 14 million network
-   * rows at 10M posts; a long compares by its sort prefix alone, where item ids as text share their
-   * first eight characters and fall back to comparing bytes. The first-occurrence window is over the
-   * item's hash too. Two items that collide in 64 bits would share a trace: at 10^8 distinct items
-   * the chance that any pair does is about 3 in 10^4.
+   * The trace rows of one type: the trace key is a 64-bit hash of the trace type, the item on its
+   * platform and its window, not the text "item|window". Each trace key is grouped, sorted and
+   * joined on about 14 million network rows at 10M posts. A long compares by its sort prefix alone,
+   * where item ids as text share their first eight characters and fall back to comparing bytes; and
+   * since the key alone identifies the trace (type, platform, item, window), the document frequency
+   * window and the projection's pair join sort by it alone, by radix sort. The first-occurrence
+   * window is over the item's hash on its platform too. Two traces that collide in 64 bits would be
+   * one: at 10^8 distinct traces the chance that any pair does is about 3 in 10^4.
    */
   static Dataset<Row> keyed(Dataset<Row> items, String trace, String itemCol, long windowSeconds) {
-    return items.withColumn(ITEM_HASH, xxhash64(col(itemCol)))
+    return items.withColumn(ITEM_HASH, xxhash64(col(itemCol), col(Posts.PLATFORM)))
         .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), lit(trace).as(TRACE),
-            xxhash64(col(ITEM_HASH), bucketSinceFirst(ITEM_HASH, windowSeconds)).as(TRACE_KEY), col(Posts.CREATED_AT));
+            xxhash64(lit(trace), col(ITEM_HASH), bucketSinceFirst(ITEM_HASH, windowSeconds)).as(TRACE_KEY), col(Posts.CREATED_AT));
   }
 
   /** Lower case, no URLs, no leading "RT @name:", single spaces: {@link TextNormaliser}. */
@@ -167,12 +168,12 @@ public final class CoordinationDetector {
     if (p.traces().contains(HASHTAG_SEQUENCE)) {
       parts.add(posts.filter(size(col(Posts.HASHTAGS)).geq(2))
           .select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), lit(HASHTAG_SEQUENCE).as(TRACE),
-              xxhash64(to_date(col(Posts.CREATED_AT)), col(Posts.HASHTAGS)).as(TRACE_KEY),
+              xxhash64(lit(HASHTAG_SEQUENCE), col(Posts.PLATFORM), to_date(col(Posts.CREATED_AT)), col(Posts.HASHTAGS)).as(TRACE_KEY),
               col(Posts.CREATED_AT)));
     }
     if (p.traces().contains(SYNCHRONY)) {
       parts.add(posts.select(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), lit(SYNCHRONY).as(TRACE),
-          floor(unix_seconds(col(Posts.CREATED_AT)).divide(p.windowSeconds())).cast("long").as(TRACE_KEY),
+          xxhash64(lit(SYNCHRONY), col(Posts.PLATFORM), floor(unix_seconds(col(Posts.CREATED_AT)).divide(p.windowSeconds())).cast("long")).as(TRACE_KEY),
           col(Posts.CREATED_AT)));
     }
     return parts.stream().reduce(Dataset::unionByName)
@@ -182,17 +183,19 @@ public final class CoordinationDetector {
   static final String TEXT_ID = "_text_id";
 
   /**
-   * The verified pairs of a partition sorted by bucket, from rows (platform, _band, _bh, _text_id,
-   * _hs): within each bucket of 2 to {@link #MAX_BUCKET_TEXTS} texts, every pair whose
-   * shingle-hash Jaccard similarity reaches the threshold, as (platform, account_a, account_b) with
-   * the smaller text id first. Larger buckets are skipped as they stream past. A pair sharing
-   * several bands is emitted once per band.
+   * The verified pairs of a partition sorted by bucket, from rows (platform, _bk, _text_id, _hs)
+   * where the bucket key {@code _bk} hashes the platform and the band hash: within each bucket of 2
+   * to {@link #MAX_BUCKET_TEXTS} texts, every pair of the same platform whose shingle-hash Jaccard
+   * similarity reaches the threshold, as (platform, account_a, account_b) with the smaller text id
+   * first. Larger buckets are skipped as they stream past. A pair sharing several bands is emitted
+   * once per band.
    */
   static final class BucketPairs implements Iterator<Row> {
     private final Iterator<Row> rows;
     private final double threshold;
     private final List<long[]> sets = new ArrayList<>();
     private final List<Long> ids = new ArrayList<>();
+    private final List<String> platforms = new ArrayList<>();
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
     private Row pending;
 
@@ -220,17 +223,17 @@ public final class CoordinationDetector {
 
     /** Reads the bucket that starts at {@code pending} and queues its verified pairs. */
     private void nextBucket() {
-      String platform = pending.getString(0);
-      int band = pending.getInt(1);
-      long bh = pending.getLong(2);
+      long bk = pending.getLong(1);
       sets.clear();
       ids.clear();
+      platforms.clear();
       int size = 0;
       Row r = pending;
-      while (r != null && r.getString(0).equals(platform) && r.getInt(1) == band && r.getLong(2) == bh) {
+      while (r != null && r.getLong(1) == bk) {
         if (++size <= MAX_BUCKET_TEXTS) {
-          ids.add(r.getLong(3));
-          sets.add(r.<Long>getList(4).stream().mapToLong(Long::longValue).sorted().distinct().toArray());
+          platforms.add(r.getString(0));
+          ids.add(r.getLong(2));
+          sets.add(r.<Long>getList(3).stream().mapToLong(Long::longValue).sorted().distinct().toArray());
         }
         r = rows.hasNext() ? rows.next() : null;
       }
@@ -242,8 +245,9 @@ public final class CoordinationDetector {
         for (int j = i + 1; j < size; j++) {
           long x = ids.get(i);
           long y = ids.get(j);
-          if (x != y && jaccard(sets.get(i), sets.get(j)) >= threshold) {
-            ready.add(RowFactory.create(platform, String.valueOf(Math.min(x, y)), String.valueOf(Math.max(x, y))));
+          // The key hashes the platform: another platform's bucket here is a 64-bit collision.
+          if (x != y && platforms.get(i).equals(platforms.get(j)) && jaccard(sets.get(i), sets.get(j)) >= threshold) {
+            ready.add(RowFactory.create(platforms.get(i), String.valueOf(Math.min(x, y)), String.valueOf(Math.max(x, y))));
           }
         }
       }
@@ -300,22 +304,22 @@ public final class CoordinationDetector {
         .persist(StorageLevel.MEMORY_AND_DISK());
     // Most (text, band) rows are alone in their bucket. Bucket sizes are counted on narrow rows, so
     // only the rows of buckets with at least two texts fetch their shingle hashes and reach the walk.
-    // The count is over the band hash alone, which already mixes in the band: a sort on one long
-    // column is a radix sort. It may also count another platform's texts with the same band hash,
-    // which only keeps a row that the walk then finds alone; the walk applies the size cap.
-    Dataset<Row> shared = sig.select(col(PLATFORM), col(TEXT_ID), posexplode(col(TextSignatures.BAND_HASHES)).as(new String[] {"_band", "_bh"}))
-        .withColumn("_size", count(lit(1)).over(Window.partitionBy("_bh")))
+    // A bucket is one long key, the platform hashed with the band hash (which already mixes in the
+    // band): a sort on one long column is a radix sort, where the three columns (band hash, band,
+    // platform) made Spark's sort compare rows one by one. The walk applies the size cap.
+    Dataset<Row> shared = sig.select(col(PLATFORM), col(TEXT_ID), explode(col(TextSignatures.BAND_HASHES)).as("_bh"))
+        .select(col(PLATFORM), col(TEXT_ID), xxhash64(col(PLATFORM), col("_bh")).as("_bk"))
+        .withColumn("_size", count(lit(1)).over(Window.partitionBy("_bk")))
         .filter(col("_size").geq(2));
     StructType pairSchema = new StructType().add(PLATFORM, DataTypes.StringType).add(ACCOUNT_A, DataTypes.StringType)
         .add(ACCOUNT_B, DataTypes.StringType);
     // One sort by bucket, then each bucket's texts are compared in a walk over the sorted rows (a
     // collect_list per bucket is an object aggregate that falls back to sorting twice, with the hash
-    // arrays in every row). Keys lead with the band hash: a sort compares rows by a prefix of their
-    // first key, and the platform is nearly constant.
+    // arrays in every row).
     Dataset<Row> pairs = shared.join(sig.select(TEXT_ID, PLATFORM, TextSignatures.HASHES), new String[] {TEXT_ID, PLATFORM})
-        .select(col(PLATFORM), col("_band"), col("_bh"), col(TEXT_ID), col(TextSignatures.HASHES))
-        .repartition(col("_bh"))
-        .sortWithinPartitions("_bh", "_band", PLATFORM)
+        .select(col(PLATFORM), col("_bk"), col(TEXT_ID), col(TextSignatures.HASHES))
+        .repartition(col("_bk"))
+        .sortWithinPartitions("_bk")
         .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new BucketPairs(rows, threshold), Encoders.row(pairSchema));
     // components() is eager (its result is checkpointed), so the persisted signatures can go.
     Dataset<Row> groups = components(pairs).select(col(PLATFORM), col(ACCOUNT_ID).cast("long").as(TEXT_ID), col(CLUSTER_ID).as("_item"));
@@ -343,14 +347,14 @@ public final class CoordinationDetector {
    * accounts have the trace type on the platform, df of them share this trace. {@link #projection}
    * reads the result three times (both sides of the pair join, and the norms), so jobs persist it.
    * The document frequency is a window over the trace key (one shuffle and sort of the network,
-   * where an aggregate joined back needed two sorts); the window's keys lead with the trace key,
-   * since a sort compares rows by a prefix of the first key and the platform is nearly constant.
+   * where an aggregate joined back needed two sorts). The key alone identifies the trace (it hashes
+   * the type and the platform, {@link #keyed}), so the window sorts by one long: a radix sort.
    *
    * @return (platform, trace, trace_key, account_id, _w, _first, _last)
    */
   public static Dataset<Row> weightedTraces(Dataset<Row> t, Params p) {
     Dataset<Row> nAccounts = t.groupBy(PLATFORM, TRACE).agg(count_distinct(col(Posts.ACCOUNT_ID)).as("_n"));
-    return t.withColumn("_df", count(lit(1)).over(Window.partitionBy(TRACE_KEY, TRACE, PLATFORM)))
+    return t.withColumn("_df", count(lit(1)).over(Window.partitionBy(TRACE_KEY)))
         .filter(col("_df").between(2, p.maxTraceAccounts()))
         // One row per (platform, trace type): a handful.
         .join(broadcast(nAccounts), new String[] {PLATFORM, TRACE})
@@ -366,8 +370,9 @@ public final class CoordinationDetector {
     // aggregate was still computed once per norm join, a few seconds.
     Dataset<Row> a = weighted.alias("a");
     Dataset<Row> b = weighted.alias("b");
-    Column sameTrace = col("a." + TRACE_KEY).equalTo(col("b." + TRACE_KEY)).and(col("a." + TRACE).equalTo(col("b." + TRACE)))
-        .and(col("a." + PLATFORM).equalTo(col("b." + PLATFORM)));
+    // The key alone identifies the trace, its type and platform included ({@link #keyed}): the join
+    // sorts both sides by one long, a radix sort, where three keys made it compare rows one by one.
+    Column sameTrace = col("a." + TRACE_KEY).equalTo(col("b." + TRACE_KEY));
     Dataset<Row> pairs = a.join(b, sameTrace).filter(col("a." + Posts.ACCOUNT_ID).lt(col("b." + Posts.ACCOUNT_ID)))
         .groupBy(col("a." + PLATFORM).as(PLATFORM), col("a." + TRACE).as(TRACE), col("a." + Posts.ACCOUNT_ID).as(ACCOUNT_A),
             col("b." + Posts.ACCOUNT_ID).as(ACCOUNT_B))

@@ -150,25 +150,32 @@ class CoordinationDetectorTest extends SparkTestBase {
     return String.join(" ", w);
   }
 
-  static Row bucketRow(int band, long bh, long textId, Long... hashes) {
+  static Row bucketRow(long bucket, long textId, Long... hashes) {
+    return bucketRow("x", bucket, textId, hashes);
+  }
+
+  static Row bucketRow(String platform, long bucket, long textId, Long... hashes) {
     // A generic row holds arrays as Scala sequences, as Spark hands them to mapPartitions.
-    return org.apache.spark.sql.RowFactory.create("x", band, bh, textId, scala.jdk.javaapi.CollectionConverters.asScala(List.of(hashes)).toSeq());
+    return org.apache.spark.sql.RowFactory.create(platform, bucket, textId, scala.jdk.javaapi.CollectionConverters.asScala(List.of(hashes)).toSeq());
   }
 
   @Test
   void bucketWalkPairsSimilarTextsOncePerBucketAndSkipsOversizeBuckets() {
     List<Row> sorted = new ArrayList<>();
-    // Bucket (0, 7): texts 30 and 10 share 3 of 4 hashes (Jaccard 0.75); text 20 shares one hash: 1 of 5 with 30 (0.2), 1 of 6 with 10 (0.17).
-    sorted.add(bucketRow(0, 7, 30, 1L, 2L, 3L));
-    sorted.add(bucketRow(0, 7, 10, 3L, 2L, 1L, 4L));
-    sorted.add(bucketRow(0, 7, 20, 1L, 8L, 9L));
-    // Bucket (1, 7): the same pair again (one row per shared band), plus a text alone in (1, 8).
-    sorted.add(bucketRow(1, 7, 10, 1L, 2L, 3L, 4L));
-    sorted.add(bucketRow(1, 7, 30, 1L, 2L, 3L));
-    sorted.add(bucketRow(1, 8, 40, 1L, 2L, 3L));
-    // Bucket (2, 7): one text more than the cap, all identical: boilerplate, never compared.
+    // Bucket 7: texts 30 and 10 share 3 of 4 hashes (Jaccard 0.75); text 20 shares one hash: 1 of 5 with 30 (0.2), 1 of 6 with 10 (0.17).
+    sorted.add(bucketRow(7, 30, 1L, 2L, 3L));
+    sorted.add(bucketRow(7, 10, 3L, 2L, 1L, 4L));
+    sorted.add(bucketRow(7, 20, 1L, 8L, 9L));
+    // Bucket 17 (another band): the same pair again (one row per shared band), plus a text alone in 18.
+    sorted.add(bucketRow(17, 10, 1L, 2L, 3L, 4L));
+    sorted.add(bucketRow(17, 30, 1L, 2L, 3L));
+    sorted.add(bucketRow(18, 40, 1L, 2L, 3L));
+    // Bucket 19: identical texts on two platforms, as a collision of the bucket key would put them: never a pair.
+    sorted.add(bucketRow("x", 19, 50, 1L, 2L, 3L));
+    sorted.add(bucketRow("y", 19, 60, 1L, 2L, 3L));
+    // Bucket 27: one text more than the cap, all identical: boilerplate, never compared.
     for (long t = 0; t <= CoordinationDetector.MAX_BUCKET_TEXTS; t++) {
-      sorted.add(bucketRow(2, 7, 1000 + t, 5L, 6L));
+      sorted.add(bucketRow(27, 1000 + t, 5L, 6L));
     }
     List<String> pairs = new ArrayList<>();
     new CoordinationDetector.BucketPairs(sorted.iterator(), 0.7).forEachRemaining(r -> pairs.add(r.getString(1) + "-" + r.getString(2)));
