@@ -24,15 +24,16 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
  * node's bot share (the weighted share of bots among the training accounts reaching it) from the
  * parent's value to the child's, and the change is credited to the split's feature. Averaged over
  * the trees, the contributions plus the forest's base value add up to the forest's raw bot vote.
- * One pass over the trees per account, on the driver-built flat arrays: cheap beside the forest
- * itself.
+ * One pass over the trees per account, on the driver-built flat arrays, which also gives the
+ * forest's own probability ({@link #scoreColumn}), so scoring walks the trees once.
  *
  * <p>Caveats: they explain the forest's raw (class-weighted, uncalibrated) score, of which
  * bot_probability is a monotone transform; they are local and order-dependent (a feature used
  * early in a path is credited with the interactions below it); a feature with the sentinel -1
  * (missing) is credited for its missingness.
  *
- * <p>This is the one UDF of the scoring step: walking trees has no built-in Spark expression.
+ * <p>{@link #scoreColumn}, or {@link #column} where MLlib's transform scores, is the one UDF of the
+ * scoring step: walking trees has no built-in Spark expression.
  */
 public final class Contributions implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -48,7 +49,7 @@ public final class Contributions implements Serializable {
   /** Per tree, per node: the node's class-0 and class-1 vote, each class count over the node's total, as MLlib's forest votes. */
   private final double[][] vote0;
   private final double[][] vote1;
-  /** Every split continuous and every node's stats binary: {@link #score} reproduces the forest's probability. */
+  /** Every split continuous and every node's stats binary: {@link #walk} reproduces the forest's probability. */
   private final boolean walkable;
   private final String[] names;
 
@@ -92,9 +93,6 @@ public final class Contributions implements Serializable {
           vote0[t][i] = stats[0] / total;
           vote1[t][i] = stats[1] / total;
         }
-        if (node instanceof InternalNode in && !(in.split() instanceof ContinuousSplit)) {
-          binaryContinuous = false;
-        }
         if (node instanceof InternalNode in && in.split() instanceof ContinuousSplit split) {
           feature[t][i] = split.featureIndex();
           threshold[t][i] = split.threshold();
@@ -102,6 +100,8 @@ public final class Contributions implements Serializable {
           right[t][i] = index.get(in.rightChild());
         } else {
           feature[t][i] = -1;
+          // A categorical split ends the walk here, where MLlib's forest would go on.
+          binaryContinuous &= !(node instanceof InternalNode);
         }
       }
     }
@@ -109,7 +109,7 @@ public final class Contributions implements Serializable {
     this.walkable = binaryContinuous;
   }
 
-  /** Whether {@link #score} gives the forest's own probability: a binary forest with continuous splits only. */
+  /** Whether {@link #walk} gives the forest's own probability: a binary forest with continuous splits only. */
   public boolean walkable() {
     return walkable;
   }
