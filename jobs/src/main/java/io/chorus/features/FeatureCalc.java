@@ -16,6 +16,7 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.log2;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.max;
@@ -180,14 +181,19 @@ public final class FeatureCalc {
   public static Dataset<Row> screenNameLikelihood(Dataset<Row> latest) {
     // Positions first, then one code-generated substring per row: a lambda over the positions would
     // be evaluated row by row without code generation.
-    Dataset<Row> grams =
+    Dataset<Row> framed =
         latest
             .filter(col(Accounts.SCREEN_NAME).isNotNull().and(length(col(Accounts.SCREEN_NAME)).gt(0)))
-            .select(col(KEY_1), col(KEY_2), concat(lit("^"), lower(col(Accounts.SCREEN_NAME)), lit("$")).as("_framed"))
+            .select(col(KEY_1), col(KEY_2), concat(lit("^"), lower(col(Accounts.SCREEN_NAME)), lit("$")).as("_framed"));
+    Dataset<Row> grams =
+        framed
             .select(col(KEY_1), col(KEY_2), col("_framed"), explode(sequence(lit(1), length(col("_framed")).minus(1))).as("_i"))
             .select(col(KEY_1), col(KEY_2), col("_framed").substr(col("_i"), lit(2)).as("_bg"));
     Dataset<Row> counts = grams.groupBy("_bg").agg(count(lit(1)).cast("double").as("_n"));
-    Dataset<Row> total = counts.agg(sum(col("_n")).plus(lit(BIGRAM_VOCABULARY)).as("_total"));
+    // A framed name of n characters has n - 1 bigrams, so the total comes from the names' lengths:
+    // summing the counts instead would build every bigram a second time, since Spark plans the
+    // counts once per consumer.
+    Dataset<Row> total = framed.agg(sum(length(col("_framed")).minus(1)).cast("double").plus(lit(BIGRAM_VOCABULARY)).as("_total"));
     Dataset<Row> logp =
         counts.crossJoin(total).select(col("_bg"), log(col("_n").plus(1.0).divide(col("_total"))).as("_logp"));
     return grams
@@ -233,8 +239,8 @@ public final class FeatureCalc {
   static Column quietestWindow(List<Column> hourCounts) {
     Column[] windows = new Column[24];
     for (int start = 0; start < 24; start++) {
-      Column w = lit(0.0);
-      for (int k = 0; k < NIGHT_HOURS; k++) {
+      Column w = hourCounts.get(start);
+      for (int k = 1; k < NIGHT_HOURS; k++) {
         w = w.plus(hourCounts.get((start + k) % 24));
       }
       windows[start] = w;
@@ -247,7 +253,10 @@ public final class FeatureCalc {
     Column h = lit(0.0);
     for (Column c : counts) {
       Column p = c.divide(total);
-      h = h.minus(when(c.gt(0), p.multiply(log(2.0, p))).otherwise(0.0));
+      // p log2 p, and 0 for an empty bin: a non-empty bin's p is at least 1 / total, far above
+      // MIN_NORMAL, so greatest() leaves it unchanged, and an empty one gives 0 * log2(MIN_NORMAL).
+      // No conditional per bin: the generated code stays small (see behaviourFeatures).
+      h = h.minus(p.multiply(log2(greatest(p, lit(Double.MIN_NORMAL)))));
     }
     return h;
   }
@@ -294,10 +303,11 @@ public final class FeatureCalc {
   }
 
   /**
-   * Inter-post gap statistics per account: the gap from each post to the account's previous one
-   * (a window over the account's posts in time order), their mean, standard deviation, count and
-   * histogram of floor(log2(seconds)) bins; and the largest number of posts in one clock minute (UTC
-   * epoch minute), counted by a window over each account's minute. The posts are sorted once, by
+   * Inter-post gap features per account: from the gap between each post and the account's previous
+   * one (a window over the account's posts in time order), interpost_cv (their standard deviation
+   * over their mean) and interpost_entropy (of their floor(log2(seconds)) bins); and
+   * max_posts_per_minute, the largest number of posts in one clock minute (UTC epoch minute),
+   * counted by a window over each account's minute. The posts are sorted once, by
    * account, minute and time: that order is time order, and it holds each account's minutes
    * together, so both windows read it without another sort. Only the key, the time and the minute
    * go through the sort and the windows, which copy every row they pass: equal times give the same
@@ -311,16 +321,40 @@ public final class FeatureCalc {
     Column gapBin = when(col(GAP).isNotNull(), least(lit((double) GAP_BINS - 1), floor(log(2.0, greatest(col(GAP), lit(1))))));
     List<Column> aggs = new ArrayList<>();
     for (int b = 0; b < GAP_BINS; b++) {
-      aggs.add(sum(when(gapBin.equalTo(b), 1.0).otherwise(0.0)).as("_g" + b));
+      aggs.add(count(when(gapBin.equalTo(b), 1)).as("_g" + b));
     }
     aggs.add(avg(col(GAP)).as("_gap_mean"));
     aggs.add(stddev_pop(col(GAP)).as("_gap_sd"));
     aggs.add(count(col(GAP)).as("_gaps"));
     aggs.add(max(when(col(MINUTE).isNotNull(), col(MINUTE_POSTS))).cast("double").as(MAX_POSTS_PER_MINUTE));
-    return gaps.groupBy(KEY_1, KEY_2).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
+    List<Column> gapBins = new ArrayList<>();
+    for (int b = 0; b < GAP_BINS; b++) {
+      gapBins.add(col("_g" + b));
+    }
+    return gaps.groupBy(KEY_1, KEY_2).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]))
+        .select(
+            col(KEY_1),
+            col(KEY_2),
+            when(col("_gaps").geq(2).and(col("_gap_mean").gt(0)), col("_gap_sd").divide(col("_gap_mean"))).as(INTERPOST_CV),
+            when(col("_gaps").geq(2), entropy(gapBins, col("_gaps"))).as(INTERPOST_ENTROPY),
+            col(MAX_POSTS_PER_MINUTE));
   }
 
-  /** Per-account counts, shares and means that need neither order nor distinct values: one hash aggregate. */
+  /** The 24 per-hour post counts of {@link #postCounts}, "_h0" to "_h23". */
+  static List<Column> hourColumns() {
+    List<Column> hours = new ArrayList<>();
+    for (int h = 0; h < 24; h++) {
+      hours.add(col("_h" + h));
+    }
+    return hours;
+  }
+
+  /**
+   * Per-account counts, shares and means that need neither order nor distinct values: one hash
+   * aggregate, whose output adds posts_per_day and hour_entropy and keeps the 24 hour counts
+   * ("_h0" to "_h23", non-null counts) for night_share and the own posts ("_own") for the
+   * duplicate shares.
+   */
   static Dataset<Row> postCounts(Dataset<Row> posts) {
     Column isRepost = col(Posts.KIND).equalTo(Posts.KIND_REPOST);
     Dataset<Row> p = byAccount(posts, col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(Posts.CREATED_AT), col(Posts.KIND),
@@ -328,7 +362,7 @@ public final class FeatureCalc {
         coalesce(size(col(Posts.MENTIONS)), lit(0)).as(N_MENTIONS), hour(col(Posts.CREATED_AT)).as(HOUR));
     List<Column> aggs = new ArrayList<>();
     for (int h = 0; h < 24; h++) {
-      aggs.add(sum(when(col(HOUR).equalTo(h), 1.0).otherwise(0.0)).as("_h" + h));
+      aggs.add(count(when(col(HOUR).equalTo(h), 1)).as("_h" + h));
     }
     aggs.add(count(lit(1)).cast("double").as(POSTS));
     aggs.add(min(col(Posts.CREATED_AT)).as("_first"));
@@ -339,8 +373,29 @@ public final class FeatureCalc {
     aggs.add(avg(col(N_URLS).cast("double")).as(URLS_PER_POST));
     aggs.add(avg(col(N_HASHTAGS).cast("double")).as(HASHTAGS_PER_POST));
     aggs.add(avg(col(N_MENTIONS).cast("double")).as(MENTIONS_PER_POST));
-    aggs.add(sum(when(org.apache.spark.sql.functions.not(isRepost), 1.0).otherwise(0.0)).as("_own"));
-    return p.groupBy(KEY_1, KEY_2, Posts.PLATFORM, Posts.ACCOUNT_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]));
+    aggs.add(count(when(org.apache.spark.sql.functions.not(isRepost), 1)).as("_own"));
+    List<Column> hourCounts = hourColumns();
+    Column spanDays = greatest(lit(1.0), unix_seconds(col("_last")).minus(unix_seconds(col("_first"))).divide(86_400.0));
+    List<Column> out = new ArrayList<>(List.of(
+        col(KEY_1),
+        col(KEY_2),
+        col(Posts.ACCOUNT_ID),
+        col(Posts.PLATFORM),
+        col(POSTS),
+        col(POSTS).divide(spanDays).as(POSTS_PER_DAY),
+        col(REPOST_SHARE),
+        col(REPLY_SHARE),
+        col(QUOTE_SHARE),
+        col(URLS_PER_POST),
+        col(HASHTAGS_PER_POST),
+        col(MENTIONS_PER_POST),
+        entropy(hourCounts, col(POSTS)).as(HOUR_ENTROPY),
+        col("_own")));
+    // The hour counts go on for night_share's quietest window, computed after the joins: its code
+    // beside the entropy's would make the aggregate's output method too large for the JIT.
+    out.addAll(hourCounts);
+    return p.groupBy(KEY_1, KEY_2, Posts.PLATFORM, Posts.ACCOUNT_ID).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]))
+        .select(out.toArray(new Column[0]));
   }
 
   /**
@@ -371,9 +426,9 @@ public final class FeatureCalc {
   }
 
   /**
-   * Per account, its reposts whose parent is in the archive ("_timed_reposts") and how many of them
-   * came within FAST_REPOST_SECONDS of the parent ("_fast_reposts"). Only reposts look up a parent,
-   * and both sides of the join carry ids and times only. Accounts without such reposts are absent.
+   * Per account, fast_repost_share: of its reposts whose parent is in the archive, the share that
+   * came within FAST_REPOST_SECONDS of the parent. Only reposts look up a parent, and both sides of
+   * the join carry ids and times only. Accounts without such reposts are absent.
    */
   static Dataset<Row> repostDelays(Dataset<Row> posts) {
     Column[] key = accountKey();
@@ -386,7 +441,8 @@ public final class FeatureCalc {
     return Stages.shuffleHash(reposts)
         .join(parents, col(Posts.PLATFORM).equalTo(col("_pp")).and(col(Posts.PARENT_POST_ID).equalTo(col("_pid"))))
         .groupBy(KEY_1, KEY_2)
-        .agg(count(lit(1)).cast("double").as("_timed_reposts"), sum(when(delay.leq(FAST_REPOST_SECONDS), 1.0).otherwise(0.0)).as("_fast_reposts"));
+        .agg(count(lit(1)).cast("double").as("_timed_reposts"), sum(when(delay.leq(FAST_REPOST_SECONDS), 1.0).otherwise(0.0)).as("_fast_reposts"))
+        .select(col(KEY_1), col(KEY_2), col("_fast_reposts").divide(col("_timed_reposts")).as(FAST_REPOST_SHARE));
   }
 
   /**
@@ -395,44 +451,31 @@ public final class FeatureCalc {
    * delays), hash-joined on it. Each table has one row per account with posts (the repost delays
    * only for accounts with timed reposts), so each task of the joins holds accounts /
    * spark.sql.shuffle.partitions rows per table.
+   *
+   * <p>Each table computes its own features in its aggregate's output, and the joins carry those
+   * and a few counts. Whole-stage code generation puts one operator's expressions in one Java
+   * method, and HotSpot never compiles a method over 8,000 bytes of bytecode (HugeMethodLimit):
+   * with both entropies and the 24 night windows in one projection after the joins, that method
+   * had 27,691 bytes and ran interpreted for every account. Split this way, the largest has 6,652
+   * (FeatureCalcTest checks every method of the plan).
    */
   public static Dataset<Row> behaviourFeatures(Dataset<Row> posts) {
-    List<Column> hourCounts = new ArrayList<>();
-    for (int h = 0; h < 24; h++) {
-      hourCounts.add(col("_h" + h));
-    }
-    List<Column> gapBins = new ArrayList<>();
-    for (int b = 0; b < GAP_BINS; b++) {
-      gapBins.add(col("_g" + b));
-    }
-    Column spanDays = greatest(lit(1.0), unix_seconds(col("_last")).minus(unix_seconds(col("_first"))).divide(86_400.0));
-    return postCounts(posts)
+    Dataset<Row> joined = postCounts(posts)
         .join(Stages.shuffleHash(distinctCounts(posts)), KEY)
         .join(Stages.shuffleHash(gapStats(posts)), KEY)
-        .join(Stages.shuffleHash(repostDelays(posts)), KEY, "left")
-        .select(
-            col(KEY_1),
-            col(KEY_2),
-            col(Posts.ACCOUNT_ID),
-            col(Posts.PLATFORM),
-            lit(1.0).as(HAS_POSTS),
-            col(POSTS),
-            col(POSTS).divide(spanDays).as(POSTS_PER_DAY),
-            col(REPOST_SHARE),
-            col(REPLY_SHARE),
-            col(QUOTE_SHARE),
-            col(URLS_PER_POST),
-            col(HASHTAGS_PER_POST),
-            col(MENTIONS_PER_POST),
-            col(DISTINCT_SOURCES),
-            entropy(hourCounts, col(POSTS)).as(HOUR_ENTROPY),
-            when(col("_gaps").geq(2).and(col("_gap_mean").gt(0)), col("_gap_sd").divide(col("_gap_mean"))).as(INTERPOST_CV),
-            when(col("_gaps").geq(2), entropy(gapBins, col("_gaps"))).as(INTERPOST_ENTROPY),
-            when(col(POSTS).geq(NIGHT_MIN_POSTS), quietestWindow(hourCounts).divide(col(POSTS))).as(NIGHT_SHARE),
-            when(col("_own").gt(0), lit(1.0).minus(col("_own_distinct").divide(col("_own")))).as(DUPLICATE_TEXT_SHARE),
-            when(col("_own").gt(0), lit(1.0).minus(col("_own_near_distinct").divide(col("_own")))).as(NEAR_DUPLICATE_TEXT_SHARE),
-            when(col("_timed_reposts").gt(0), col("_fast_reposts").divide(col("_timed_reposts"))).as(FAST_REPOST_SHARE),
-            col(MAX_POSTS_PER_MINUTE));
+        .join(Stages.shuffleHash(repostDelays(posts)), KEY, "left");
+    // The tables' features pass through; their working columns ("_" and a name) end here.
+    List<Column> out = new ArrayList<>();
+    for (String c : joined.columns()) {
+      if (!c.startsWith("_") || c.equals(KEY_1) || c.equals(KEY_2)) {
+        out.add(col(c));
+      }
+    }
+    out.add(lit(1.0).as(HAS_POSTS));
+    out.add(when(col(POSTS).geq(NIGHT_MIN_POSTS), quietestWindow(hourColumns()).divide(col(POSTS))).as(NIGHT_SHARE));
+    out.add(when(col("_own").gt(0), lit(1.0).minus(col("_own_distinct").divide(col("_own")))).as(DUPLICATE_TEXT_SHARE));
+    out.add(when(col("_own").gt(0), lit(1.0).minus(col("_own_near_distinct").divide(col("_own")))).as(NEAR_DUPLICATE_TEXT_SHARE));
+    return joined.select(out.toArray(new Column[0]));
   }
 
   /**

@@ -220,6 +220,38 @@ class FeatureCalcTest extends SparkTestBase {
   }
 
   /**
+   * HotSpot does not compile a method of more than 8,000 bytes of bytecode (HugeMethodLimit): such a
+   * method runs in the interpreter for the whole job. Whole-stage code generation puts an
+   * operator's expressions into one method, so the features' 24-bin and 20-bin entropies and the 24
+   * night windows, all in one projection after the joins, made a 27,691-byte method that ran every
+   * account's features interpreted. Every generated method of the features plan must fit. This
+   * class's session plans without whole-stage code generation (SparkTestBase) and without adaptive
+   * execution, so the plan here is generated as a job's would be, then non-adaptive: its
+   * code-generated stages are the operators the adaptive plan runs.
+   */
+  @Test
+  void everyGeneratedMethodOfTheFeaturesFitsTheJitsLimit() {
+    Map<String, String> before = new java.util.HashMap<>();
+    for (String k : SparkTestBase.INTERPRETED.keySet()) {
+      before.put(k, spark.conf().get(k));
+    }
+    spark.conf().set("spark.sql.codegen.wholeStage", "true");
+    spark.conf().set("spark.sql.codegen.factoryMode", "CODEGEN_ONLY");
+    try {
+      org.apache.spark.sql.execution.SparkPlan plan = FeatureCalc.compute(posts, accounts).queryExecution().executedPlan();
+      var stages = org.apache.spark.sql.execution.debug.package$.MODULE$.codegenStringSeq(plan);
+      assertThat(stages.size()).as("code-generated stages").isGreaterThan(10);
+      var it = stages.iterator();
+      while (it.hasNext()) {
+        var stage = it.next();
+        assertThat(stage._3().maxMethodCodeSize()).as(stage._1()).isPositive().isLessThanOrEqualTo(8000);
+      }
+    } finally {
+      before.forEach((k, v) -> spark.conf().set(k, v));
+    }
+  }
+
+  /**
    * The profile side moves narrow rows and joins without sorting: the latest snapshot is chosen
    * from rows that no longer carry descriptions or display names, after one shuffle by the account
    * key; the likelihood's aggregate and the joins of profile, likelihood and behaviour features on
