@@ -27,6 +27,7 @@ import io.chorus.model.ModelMetadata;
 import io.chorus.schema.AccountScores;
 import io.chorus.schema.BotShare;
 import io.chorus.schema.Posts;
+import io.chorus.spark.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -175,7 +176,7 @@ public final class BotShareEstimator {
   public static Dataset<Row> memberships(Dataset<Row> scores, Dataset<Row> posts, int maxTopics) {
     Dataset<Row> perAccount = postsPerAccount(posts);
     Dataset<Row> all = scores.select(AccountScores.PLATFORM, AccountScores.ACCOUNT_ID)
-        .join(perAccount, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
+        .join(Stages.shuffleHash(perAccount), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
         .withColumn(N, coalesce(col(N), lit(0L)));
     Dataset<Row> overall = all.select(lit("overall").as(ST), lit("all").as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
     Dataset<Row> platform = all.select(lit("platform").as(ST), col(Posts.PLATFORM).as(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
@@ -227,7 +228,7 @@ public final class BotShareEstimator {
     return clusters
         .select(lit("cluster").as(ST), col(io.chorus.schema.Coordination.CLUSTER_ID).cast("string").as(SV),
             col(io.chorus.schema.Coordination.PLATFORM).as(Posts.PLATFORM), col(io.chorus.schema.Coordination.ACCOUNT_ID).as(Posts.ACCOUNT_ID))
-        .join(perAccount, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
+        .join(Stages.shuffleHash(perAccount), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
         .withColumn(N, coalesce(col(N), lit(0L)))
         .select(col(ST), col(SV), col(Posts.PLATFORM), col(Posts.ACCOUNT_ID), col(N));
   }
@@ -261,14 +262,33 @@ public final class BotShareEstimator {
   /**
    * Weighted sums per (slice, replicate, stratum) over member rows (slice_type, slice_value, _k,
    * _key, _n, _y, _p): replicate -1 weighs every account 1, replicate b by {@link #poissonWeight}
-   * of the account's key. Each slice is gathered into one partition and its rows sorted by stratum,
-   * then one pass per group adds every replicate into primitive arrays: the members are read once
+   * of the account's key. The rows are sorted by one 64-bit hash of (slice, stratum), which Spark
+   * radix-sorts (a sort by the slice's text and the stratum compared rows one by one), then one pass
+   * per run of equal groups adds every replicate into primitive arrays: the members are read once
    * instead of once per replicate, and memory holds one group's sums at a time.
    */
   static Dataset<Row> replicateSums(Dataset<Row> members, int replicates, long seed) {
-    return members.repartition(col(ST), col(SV))
-        .sortWithinPartitions(ST, SV, K)
+    return replicateSums(members, replicates, seed, xxhash64(col(ST), col(SV), col(K)));
+  }
+
+  /**
+   * {@link #replicateSums} with the rows ordered by {@code sortKey}. A key that two groups share
+   * (a hash collision) interleaves their rows and the walk emits partial sums for each run; the
+   * sums are additive, so a final aggregate per (slice, replicate, stratum) adds the runs up, and
+   * the result does not depend on the order at all.
+   */
+  static Dataset<Row> replicateSums(Dataset<Row> members, int replicates, long seed, Column sortKey) {
+    Dataset<Row> runs = members.select(col(ST), col(SV), col(K), col("_key"), col(N), col("_y"), col("_p"), sortKey.as("_sk"))
+        .repartition(col("_sk"))
+        .sortWithinPartitions("_sk")
         .mapPartitions(new ReplicateSums(replicates, seed), org.apache.spark.sql.Encoders.row(REPLICATE_SUMS));
+    List<Column> sums = new ArrayList<>();
+    for (String c : REPLICATE_SUMS.fieldNames()) {
+      if (!List.of(ST, SV, B, K).contains(c)) {
+        sums.add(sum(col(c)).as(c));
+      }
+    }
+    return runs.groupBy(ST, SV, B, K).agg(sums.get(0), sums.subList(1, sums.size()).toArray(new Column[0]));
   }
 
   /** The walk of {@link #replicateSums} over one sorted partition. */
@@ -421,8 +441,10 @@ public final class BotShareEstimator {
     }
     Dataset<Row> total = postsPerAccount(posts).withColumnRenamed(N, "_total");
     Column stratum = rates.strata().isEmpty() ? lit(0) : BotModel.activityStratum(col("_total"));
-    Dataset<Row> m = slices.join(s, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID})
-        .join(total, new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
+    // The scores and the totals have one row per account: hash tables of each task's share, so the
+    // member rows (about slices per account times accounts) are not sorted by their text ids.
+    Dataset<Row> m = slices.join(Stages.shuffleHash(s), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID})
+        .join(Stages.shuffleHash(total), new String[] {Posts.PLATFORM, Posts.ACCOUNT_ID}, "left")
         .withColumn(K, stratum);
     Dataset<Row> members = m.select(col(ST), col(SV), col(K), xxhash64(col(Posts.PLATFORM), col(Posts.ACCOUNT_ID)).as("_key"),
         // A null count or score adds nothing to a sum, as in SQL's sum: 0 in the walk's primitive arrays.

@@ -3,6 +3,7 @@ package io.chorus.estimate;
 import static io.chorus.Fixtures.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.apache.spark.sql.functions.lit;
 
 import io.chorus.Fixtures;
 import io.chorus.SparkTestBase;
@@ -34,19 +35,24 @@ class BotShareEstimatorTest extends SparkTestBase {
     return Fixtures.posts(spark).limit(0);
   }
 
+  /**
+   * Member rows (slice_type, slice_value, _k, _key, _n, _y, _p): two strata of the overall slice, a
+   * lang slice with two strata and one with a null value: five groups. Account 11 is in two slices.
+   */
+  static final Object[][] MEMBERS = {
+    {"overall", "all", 0, 11L, 3L, 1.0, 0.9}, {"overall", "all", 0, 12L, 1L, 0.0, 0.2}, {"overall", "all", 0, 13L, 7L, 0.0, 0.4},
+    {"overall", "all", 1, 14L, 25L, 1.0, 0.8}, {"overall", "all", 1, 15L, 40L, 0.0, 0.1},
+    {"lang", "en", 0, 11L, 2L, 1.0, 0.9}, {"lang", "en", 1, 15L, 9L, 0.0, 0.1}, {"lang", null, 0, 12L, 1L, 0.0, 0.2}};
+  static final org.apache.spark.sql.types.StructType MEMBER_SCHEMA = new org.apache.spark.sql.types.StructType()
+      .add(BotShare.SLICE_TYPE, "string").add(BotShare.SLICE_VALUE, "string").add("_k", "int").add("_key", "long")
+      .add("_n", "long").add("_y", "double").add("_p", "double");
+
   @Test
   void replicateSumsEqualAPlainLoopOverTheMembers() {
-    // (slice_type, slice_value, _k, _key, _n, _y, _p): two strata of the overall slice, a lang slice
-    // with two strata and one with a null value: five groups. Account 11 is in two slices.
-    Object[][] members = {
-      {"overall", "all", 0, 11L, 3L, 1.0, 0.9}, {"overall", "all", 0, 12L, 1L, 0.0, 0.2}, {"overall", "all", 0, 13L, 7L, 0.0, 0.4},
-      {"overall", "all", 1, 14L, 25L, 1.0, 0.8}, {"overall", "all", 1, 15L, 40L, 0.0, 0.1},
-      {"lang", "en", 0, 11L, 2L, 1.0, 0.9}, {"lang", "en", 1, 15L, 9L, 0.0, 0.1}, {"lang", null, 0, 12L, 1L, 0.0, 0.2}};
+    Object[][] members = MEMBERS;
     int replicates = 30;
     long seed = 7;
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
-        .add(BotShare.SLICE_TYPE, "string").add(BotShare.SLICE_VALUE, "string").add("_k", "int").add("_key", "long")
-        .add("_n", "long").add("_y", "double").add("_p", "double");
+    org.apache.spark.sql.types.StructType schema = MEMBER_SCHEMA;
     List<Row> in = new ArrayList<>();
     java.util.Map<String, double[]> expected = new java.util.HashMap<>();
     for (Object[] m : members) {
@@ -79,6 +85,36 @@ class BotShareEstimatorTest extends SparkTestBase {
       } else {
         assertThat(r.isNullAt(10) && r.isNullAt(11)).isTrue();
       }
+    }
+  }
+
+  /**
+   * The walk sums runs of equal (slice, stratum) in sort order. Under one sort key for every row, as
+   * if all five groups' hashes collided, and with the groups interleaved, it emits a run per
+   * stretch, and the final aggregate must still give exactly the sums of the hashed order.
+   */
+  @Test
+  void replicateSumsDoNotDependOnTheOrderOfTheRows() {
+    // Members 0, 3, 6, 1, 4, 7, 2, 5: no two neighbours in the same group, so eight runs.
+    List<Row> interleaved = new ArrayList<>();
+    for (int i = 0; i < MEMBERS.length; i++) {
+      interleaved.add(RowFactory.create(MEMBERS[(i * 3) % MEMBERS.length]));
+    }
+    List<Row> collided = BotShareEstimator.replicateSums(spark.createDataFrame(interleaved, MEMBER_SCHEMA).coalesce(1), 20, 3, lit(0L)).collectAsList();
+    java.util.Map<String, Row> hashed = new java.util.HashMap<>();
+    for (Row r : BotShareEstimator.replicateSums(spark.createDataFrame(java.util.Arrays.stream(MEMBERS).map(RowFactory::create).toList(), MEMBER_SCHEMA), 20, 3)
+        .collectAsList()) {
+      hashed.put(r.getString(0) + "|" + r.getString(1) + "|" + r.getInt(2) + "|" + r.getInt(3), r);
+    }
+    assertThat(collided).hasSize(5 * 21).hasSize(hashed.size());
+    for (Row r : collided) {
+      Row h = hashed.get(r.getString(0) + "|" + r.getString(1) + "|" + r.getInt(2) + "|" + r.getInt(3));
+      assertThat(h).as("group of %s", r).isNotNull();
+      for (int i = 4; i < 10; i++) {
+        assertThat(r.getDouble(i)).as("column %d of %s", i, r).isCloseTo(h.getDouble(i), within(1e-9));
+      }
+      assertThat(r.get(10)).isEqualTo(h.get(10));
+      assertThat(r.get(11)).isEqualTo(h.get(11));
     }
   }
 
@@ -213,6 +249,11 @@ class BotShareEstimatorTest extends SparkTestBase {
     assertThat(cluster.<Long>getAs(BotShare.N_ACCOUNTS)).isEqualTo(2L);
     assertThat(cluster.<Double>getAs(BotShare.ESTIMATE)).isCloseTo(1.0, within(1e-12));
     assertThat(share.filter("slice_type = 'actor_group'").select("slice_value").distinct().count()).isEqualTo(2L);
+    // The member rows join the per-account tables by hash, never by sorting them on their text ids:
+    // scores and post totals to the slices; post totals to the overall and cluster slices.
+    String plan = share.queryExecution().executedPlan().toString();
+    assertThat(plan).as(plan).doesNotContain("SortMergeJoin");
+    assertThat(plan.split("ShuffledHashJoin", -1)).as(plan).hasSize(5);
   }
 
   /** Three hashtags used by 3, 2 and 1 accounts: with a cap of 2 only the two most used become slices. */
