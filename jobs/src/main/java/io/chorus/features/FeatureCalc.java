@@ -321,16 +321,13 @@ public final class FeatureCalc {
     Column gapBin = when(col(GAP).isNotNull(), least(lit((double) GAP_BINS - 1), floor(log(2.0, greatest(col(GAP), lit(1))))));
     List<Column> aggs = new ArrayList<>();
     for (int b = 0; b < GAP_BINS; b++) {
-      aggs.add(count(when(gapBin.equalTo(b), 1)).as("_g" + b));
+      aggs.add(count(when(gapBin.equalTo(b), 1)).as(GAP_BIN + b));
     }
     aggs.add(avg(col(GAP)).as("_gap_mean"));
     aggs.add(stddev_pop(col(GAP)).as("_gap_sd"));
     aggs.add(count(col(GAP)).as("_gaps"));
     aggs.add(max(when(col(MINUTE).isNotNull(), col(MINUTE_POSTS))).cast("double").as(MAX_POSTS_PER_MINUTE));
-    List<Column> gapBins = new ArrayList<>();
-    for (int b = 0; b < GAP_BINS; b++) {
-      gapBins.add(col("_g" + b));
-    }
+    List<Column> gapBins = bins(GAP_BIN, GAP_BINS);
     return gaps.groupBy(KEY_1, KEY_2).agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]))
         .select(
             col(KEY_1),
@@ -340,13 +337,16 @@ public final class FeatureCalc {
             col(MAX_POSTS_PER_MINUTE));
   }
 
-  /** The 24 per-hour post counts of {@link #postCounts}, "_h0" to "_h23". */
-  static List<Column> hourColumns() {
-    List<Column> hours = new ArrayList<>();
-    for (int h = 0; h < 24; h++) {
-      hours.add(col("_h" + h));
+  /** Per-hour post counts of {@link #postCounts} ("_h0" to "_h23") and gap-bin counts of {@link #gapStats} ("_g0" to "_g19"). */
+  static final String HOUR_BIN = "_h", GAP_BIN = "_g";
+
+  /** The histogram columns {@code prefix}0 to {@code prefix}(n-1). */
+  static List<Column> bins(String prefix, int n) {
+    List<Column> bins = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      bins.add(col(prefix + i));
     }
-    return hours;
+    return bins;
   }
 
   /**
@@ -362,7 +362,7 @@ public final class FeatureCalc {
         coalesce(size(col(Posts.MENTIONS)), lit(0)).as(N_MENTIONS), hour(col(Posts.CREATED_AT)).as(HOUR));
     List<Column> aggs = new ArrayList<>();
     for (int h = 0; h < 24; h++) {
-      aggs.add(count(when(col(HOUR).equalTo(h), 1)).as("_h" + h));
+      aggs.add(count(when(col(HOUR).equalTo(h), 1)).as(HOUR_BIN + h));
     }
     aggs.add(count(lit(1)).cast("double").as(POSTS));
     aggs.add(min(col(Posts.CREATED_AT)).as("_first"));
@@ -374,7 +374,7 @@ public final class FeatureCalc {
     aggs.add(avg(col(N_HASHTAGS).cast("double")).as(HASHTAGS_PER_POST));
     aggs.add(avg(col(N_MENTIONS).cast("double")).as(MENTIONS_PER_POST));
     aggs.add(count(when(org.apache.spark.sql.functions.not(isRepost), 1)).as("_own"));
-    List<Column> hourCounts = hourColumns();
+    List<Column> hourCounts = bins(HOUR_BIN, 24);
     Column spanDays = greatest(lit(1.0), unix_seconds(col("_last")).minus(unix_seconds(col("_first"))).divide(86_400.0));
     List<Column> out = new ArrayList<>(List.of(
         col(KEY_1),
@@ -472,7 +472,7 @@ public final class FeatureCalc {
       }
     }
     out.add(lit(1.0).as(HAS_POSTS));
-    out.add(when(col(POSTS).geq(NIGHT_MIN_POSTS), quietestWindow(hourColumns()).divide(col(POSTS))).as(NIGHT_SHARE));
+    out.add(when(col(POSTS).geq(NIGHT_MIN_POSTS), quietestWindow(bins(HOUR_BIN, 24)).divide(col(POSTS))).as(NIGHT_SHARE));
     out.add(when(col("_own").gt(0), lit(1.0).minus(col("_own_distinct").divide(col("_own")))).as(DUPLICATE_TEXT_SHARE));
     out.add(when(col("_own").gt(0), lit(1.0).minus(col("_own_near_distinct").divide(col("_own")))).as(NEAR_DUPLICATE_TEXT_SHARE));
     return joined.select(out.toArray(new Column[0]));
